@@ -1,0 +1,138 @@
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { OktaApiError, urlWithoutQuery } from "../http/api-error";
+import { DEFAULT_RETRY_POLICY, oktaResetWaitMs, requestWithRetry, type RetryPolicy } from "../http/retry";
+
+/** The fields of Okta's User and Group objects that the sync reads (okta-api.md sections 2 and 3). */
+export interface OktaUser {
+  id: string;
+  status: string;
+  profile: { login?: string; email?: string | null; [attribute: string]: unknown };
+}
+export interface OktaGroup {
+  id: string;
+  type?: string;
+  lastMembershipUpdated?: string;
+  profile: { name: string; description?: string | null };
+}
+
+export interface OktaClientOptions {
+  /** `https://acme.okta.com` or `http://127.0.0.1:8081`. */
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly log?: (line: string) => void;
+}
+
+/** Okta page size: the documented maximum for users, and Okta's advice for groups and members. */
+export const OKTA_PAGE_SIZE = 200;
+
+/** Turns `okta.domain` (a bare domain or a full URL) into a base URL. */
+export function oktaBaseUrl(domain: string): string {
+  const d = domain.trim().replace(/\/+$/, "");
+  return /^[a-z]+:\/\//i.test(d) ? d : `https://${d}`;
+}
+
+/**
+ * Read-only Okta client: SSWS auth, `Link`-header pagination, waits on X-Rate-Limit-Reset, retries
+ * 429/5xx/network errors. Any read that cannot complete throws: a removal must never be derived
+ * from a partial read.
+ */
+export class OktaClient {
+  private readonly http: AxiosInstance;
+  private readonly origin: string;
+  /** Requests sent, retries included. */
+  calls = 0;
+
+  constructor(private readonly options: OktaClientOptions) {
+    this.origin = new URL(options.baseUrl).origin;
+    this.http = axios.create({
+      timeout: options.timeoutMs ?? 30_000,
+      headers: {
+        Authorization: `SSWS ${options.token}`,
+        Accept: "application/json",
+        "User-Agent": "okta-braintrust-sync/0.1",
+      },
+    });
+    this.http.interceptors.request.use((config) => {
+      this.calls += 1;
+      return config;
+    });
+  }
+
+  /** Users matching a `search` expression (which, unlike `filter`, takes custom attributes). */
+  searchUsers(search: string): Promise<OktaUser[]> {
+    return this.listAll<OktaUser>(this.url("/api/v1/users", { search, limit: String(OKTA_PAGE_SIZE) }));
+  }
+
+  searchGroups(search: string): Promise<OktaGroup[]> {
+    return this.listAll<OktaGroup>(this.url("/api/v1/groups", { search, limit: String(OKTA_PAGE_SIZE) }));
+  }
+
+  listGroupMembers(groupId: string): Promise<OktaUser[]> {
+    return this.listAll<OktaUser>(this.url(`/api/v1/groups/${encodeURIComponent(groupId)}/users`, { limit: String(OKTA_PAGE_SIZE) }));
+  }
+
+  /** One request, for connectivity checks: the first page of users, one user long. */
+  async probeUsers(): Promise<void> {
+    await this.get(this.url("/api/v1/users", { limit: "1" }));
+  }
+
+  private url(path: string, query: Record<string, string>): string {
+    const u = new URL(path, this.options.baseUrl.replace(/\/+$/, "") + "/");
+    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+    return u.toString();
+  }
+
+  /** Follows `rel="next"` exactly as given, until there is none (a short page is not the end). */
+  private async listAll<T>(first: string): Promise<T[]> {
+    const all: T[] = [];
+    let next: string | undefined = first;
+    while (next) {
+      const response: AxiosResponse = await this.get(next);
+      if (!Array.isArray(response.data)) {
+        throw new OktaApiError("GET", urlWithoutQuery(next), response.status, requestId(response), undefined, "expected a JSON array");
+      }
+      all.push(...(response.data as T[]));
+      next = nextLink(response.headers["link"]);
+      if (next && new URL(next).origin !== this.origin) {
+        // Never send the token to another host, whatever a Link header says.
+        throw new OktaApiError("GET", urlWithoutQuery(next), undefined, requestId(response), undefined, `pagination link points outside ${this.origin}`);
+      }
+    }
+    return all;
+  }
+
+  private async get(url: string): Promise<AxiosResponse> {
+    const { response, error } = await requestWithRetry(this.http, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
+      serverWaitMs: (r) => (r.status === 429 ? oktaResetWaitMs(header(r, "x-rate-limit-reset"), header(r, "date")) : undefined),
+      onWait: ({ attempt, waitMs, reason }) =>
+        this.options.log?.(`okta: GET ${new URL(url).pathname}: ${reason}; retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`),
+    });
+    if (!response) throw new OktaApiError("GET", urlWithoutQuery(url), undefined, undefined, undefined, (error as Error)?.message, { cause: error });
+    if (response.status >= 200 && response.status < 300) return response;
+    const body = (response.data ?? {}) as { errorCode?: string; errorSummary?: string };
+    throw new OktaApiError("GET", urlWithoutQuery(url), response.status, requestId(response), body.errorCode, body.errorSummary ?? header(response, "www-authenticate"));
+  }
+}
+
+/** Finds `rel="next"` in a Link header; Node joins repeated headers with ", ". */
+export function nextLink(link: unknown): string | undefined {
+  const values = Array.isArray(link) ? link : typeof link === "string" ? [link] : [];
+  for (const value of values) {
+    for (const part of String(value).split(/,\s*(?=<)/)) {
+      const m = /^\s*<([^>]+)>\s*;(.*)$/.exec(part);
+      if (m && /\brel="?next"?/.test(m[2])) return m[1];
+    }
+  }
+  return undefined;
+}
+
+function header(r: AxiosResponse, name: string): string | undefined {
+  const v = r.headers?.[name];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function requestId(r: AxiosResponse): string | undefined {
+  return header(r, "x-okta-request-id");
+}

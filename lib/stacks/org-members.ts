@@ -1,0 +1,34 @@
+import { TerraformLocal, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { ENV, type MemberSpec } from "../../providers/braintrust/contract";
+import type { HandlerSettings } from "./common";
+import { HandlerInstances } from "./handler-instances";
+import { escapeDeep } from "./terraform-escape";
+
+export interface OrgMembersProps {
+  /** Lower-cased emails. */
+  readonly members: readonly string[];
+  /** Groups each member should be invited into (only read when the member is created). */
+  readonly inviteGroups: ReadonlyMap<string, readonly string[]>;
+  readonly settings: HandlerSettings;
+  /** The group blocks, created first so that an invitation can name them. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/** Organization members, keyed by email: create invites, destroy removes (by policy). */
+export class OrgMembers extends Construct {
+  readonly members: HandlerInstances;
+
+  constructor(scope: Construct, id: string, props: OrgMembersProps) {
+    super(scope, id);
+    const local = new TerraformLocal(this, "invite_groups", escapeDeep(Object.fromEntries([...props.inviteGroups].map(([k, v]) => [k, [...v]]))));
+    local.overrideLogicalId("invite_groups");
+    this.members = new HandlerInstances(this, "members", {
+      ...props.settings,
+      kind: "member",
+      instances: new Map(props.members.map((email) => [email, { email } satisfies MemberSpec])),
+      dependsOn: props.dependsOn,
+      createEnvironment: { [ENV.inviteGroups]: "${jsonencode(lookup(local.invite_groups, each.key, []))}" },
+    });
+  }
+}

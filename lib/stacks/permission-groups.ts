@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import { Construct } from "constructs";
+import type { GroupSettingsSpec, GroupSpec } from "../../providers/braintrust/contract";
+import type { HandlerSettings } from "./common";
+import { HandlerInstances } from "./handler-instances";
+
+export interface PermissionGroupsProps {
+  readonly groups: readonly { readonly name: string; readonly description: string }[];
+  readonly settings: HandlerSettings;
+}
+
+/**
+ * Braintrust permission groups: identity instances keyed by name, plus settings instances keyed by
+ * name and a hash of the description, so a description change reads as one settings instance out
+ * and one in, and never deletes the group.
+ */
+export class PermissionGroups extends Construct {
+  readonly groups: HandlerInstances;
+  readonly groupSettings: HandlerInstances;
+
+  constructor(scope: Construct, id: string, props: PermissionGroupsProps) {
+    super(scope, id);
+    this.groups = new HandlerInstances(this, "groups", {
+      ...props.settings,
+      kind: "group",
+      instances: new Map(props.groups.map((g) => [g.name, { name: g.name } satisfies GroupSpec])),
+    });
+    this.groupSettings = new HandlerInstances(this, "settings", {
+      ...props.settings,
+      kind: "group_settings",
+      instances: new Map(
+        props.groups.map((g) => [`${g.name}#${settingsHash(g.description)}`, { name: g.name, description: g.description } satisfies GroupSettingsSpec]),
+      ),
+      dependsOn: this.groups.blocks,
+    });
+  }
+}
+
+/** Eight hex digits of SHA-256: short in a plan, and a collision only merges two settings instances' keys. */
+export function settingsHash(...values: string[]): string {
+  return createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 8);
+}

@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { App } from "cdktf";
+import type { InviteFollowupSpec, Target } from "../../providers/braintrust/contract";
+import { readPending } from "../../providers/braintrust/pending";
+import type { LoadedConfig } from "../config/load-config";
+import type { SyncConfig } from "../config/schema";
+import { computeDesiredState, type DesiredState } from "../model/desired-state";
+import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
+import { readDirectory } from "../okta/read-directory";
+import { OrgStack } from "../stacks/org-stack";
+import { membershipKey } from "../stacks/group-memberships";
+
+/** Absolute path of the compiled handler that Terraform runs. */
+export const HANDLER_PATH = resolve(__dirname, "../../providers/braintrust/handler.js");
+
+export interface SynthOptions {
+  readonly loaded: LoadedConfig;
+  readonly env: NodeJS.ProcessEnv;
+  /** cdktf output directory; stacks land in `<outdir>/stacks/<alias>`. */
+  readonly outdir: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface SynthResult {
+  readonly desired: DesiredState;
+  readonly oktaCalls: number;
+  readonly stackDirs: Record<string, string>;
+}
+
+/** Paths the stacks and the handler share, all absolute. */
+export function orgPaths(loaded: LoadedConfig, alias: string) {
+  const stateDir = resolve(loaded.baseDir, loaded.config.terraform.state_dir);
+  return {
+    stateFile: join(stateDir, `${alias}.tfstate`),
+    pendingDir: join(stateDir, "pending", alias),
+    auditDir: resolve(loaded.baseDir, loaded.config.audit.directory),
+  };
+}
+
+/** Reads Okta, computes the desired state, and writes one stack per org alias. */
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
+  const { loaded, env, outdir } = options;
+  const { config } = loaded;
+  const log = options.log ?? (() => undefined);
+  if (!existsSync(HANDLER_PATH)) throw new Error(`the handler is not built (${HANDLER_PATH} is missing); run npm run build`);
+
+  const tokenEnv = config.okta.api_token.env;
+  const token = env[tokenEnv];
+  if (!token) throw new Error(`environment variable ${tokenEnv} (okta.api_token) is not set; export the Okta API token in it`);
+  const okta = new OktaClient({
+    baseUrl: oktaBaseUrl(config.okta.domain),
+    token,
+    timeoutMs: config.okta.timeout_seconds * 1000,
+    retry: { retries: config.okta.max_retries, baseDelayMs: 250, maxDelayMs: 60_000 },
+    log,
+  });
+  const snapshot = await readDirectory(config, okta, { onProgress: log });
+  const desired = computeDesiredState(config, snapshot);
+  for (const w of desired.warnings) log(`warning: ${w}`);
+
+  const app = new App({ outdir });
+  const stackDirs: Record<string, string> = {};
+  for (const org of desired.orgs) {
+    const paths = orgPaths(loaded, org.alias);
+    const stackDir = join(resolve(outdir), "stacks", org.alias);
+    stackDirs[org.alias] = stackDir;
+    const wanted = new Set(org.memberships.map(membershipKey));
+    // Follow-ups only for memberships still wanted; the others are cleaned up by their group_member destroy.
+    const followups: InviteFollowupSpec[] = readPending(paths.pendingDir)
+      .filter((r) => wanted.has(membershipKey(r)))
+      .map((r) => ({ group: r.group, email: r.email, attempt: r.attempt }));
+    new OrgStack(app, org.alias, {
+      desired: org,
+      followups,
+      statePath: relative(stackDir, paths.stateFile),
+      settings: {
+        shards: config.terraform.shards_per_kind,
+        resourceType: config.terraform.resource_type,
+        handlerCommand: `node ${shellQuote(HANDLER_PATH)}`,
+        target: targetFor(config, org.alias, paths),
+      },
+    });
+  }
+  app.synth();
+  return { desired, oktaCalls: okta.calls, stackDirs };
+}
+
+/** The literal target of an org's provisioners: policy and connection, never a secret value. */
+export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir: string; auditDir: string }): Target {
+  const org = config.braintrust_orgs[alias];
+  const url = org.url.trim().replace(/\/+$/, "");
+  return {
+    alias,
+    apiUrl: /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`,
+    orgName: org.org_name ?? null,
+    apiKeyEnv: org.api_key.env,
+    removeExtra: config.sync_options.remove_extra,
+    sendInviteEmails: config.sync_options.send_invite_emails,
+    auditDir: paths.auditDir,
+    pendingDir: paths.pendingDir,
+    timeoutMs: org.timeout_seconds * 1000,
+  };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,178 @@
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { BraintrustApiError, urlWithoutQuery } from "../../lib/http/api-error";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, requestWithRetry, retryAfterMs } from "../../lib/http/retry";
+
+/** Shapes from the Braintrust OpenAPI document (braintrust-api.md section 12), trimmed to what we use. */
+export interface BtUser {
+  id: string;
+  email?: string | null;
+  given_name?: string | null;
+  family_name?: string | null;
+}
+export interface BtGroup {
+  id: string;
+  org_id: string;
+  name: string;
+  description?: string | null;
+  member_users?: string[] | null;
+  member_groups?: string[] | null;
+}
+export interface BtOrganization {
+  id: string;
+  name: string;
+}
+export interface PatchGroupBody {
+  description?: string;
+  add_member_users?: string[];
+  remove_member_users?: string[];
+}
+export interface PatchOrgMembersBody {
+  invite_users?: { emails?: string[]; group_ids?: string[]; send_invite_emails?: boolean };
+  remove_users?: { emails?: string[]; ids?: string[] };
+  org_name?: string;
+}
+
+export interface BraintrustClientOptions {
+  readonly apiUrl: string;
+  readonly apiKey: string;
+  /** Sent as `org_name` on lists and writes, so the server asserts which org we change. */
+  readonly orgName: string | null;
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  /** Page size for list calls (no documented default or maximum). Default 100. */
+  readonly pageSize?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** The Braintrust REST calls the handler makes; every call goes through one retry layer. */
+export class BraintrustClient {
+  private readonly http: AxiosInstance;
+  private readonly pageSize: number;
+  /** Requests sent, retries included: the handler reports it in the audit record. */
+  calls = 0;
+
+  constructor(private readonly options: BraintrustClientOptions) {
+    this.http = axios.create({
+      baseURL: options.apiUrl.replace(/\/+$/, ""),
+      timeout: options.timeoutMs ?? 30_000,
+      headers: {
+        Authorization: `Bearer ${options.apiKey}`,
+        Accept: "application/json",
+        "User-Agent": "okta-braintrust-sync/0.1",
+      },
+    });
+    this.pageSize = options.pageSize ?? 100;
+    this.http.interceptors.request.use((config) => {
+      this.calls += 1;
+      return config;
+    });
+  }
+
+  async findUserByEmail(email: string): Promise<BtUser | undefined> {
+    const users = await this.listAll<BtUser>("/v1/user", { email });
+    return users.find((u) => (u.email ?? "").toLowerCase() === email.toLowerCase());
+  }
+
+  async findGroupByName(name: string): Promise<BtGroup | undefined> {
+    const groups = await this.listAll<BtGroup>("/v1/group", { group_name: name });
+    return groups.find((g) => g.name === name);
+  }
+
+  listGroups(): Promise<BtGroup[]> {
+    return this.listAll<BtGroup>("/v1/group", {});
+  }
+
+  /** POST returns the existing group unmodified when the name is taken (braintrust-api.md 2.2). */
+  createGroup(name: string): Promise<BtGroup> {
+    return this.send<BtGroup>("POST", "/v1/group", { name, ...this.orgBody() });
+  }
+
+  patchGroup(id: string, body: PatchGroupBody): Promise<BtGroup> {
+    return this.send<BtGroup>("PATCH", `/v1/group/${encodeURIComponent(id)}`, body);
+  }
+
+  deleteGroup(id: string): Promise<BtGroup> {
+    return this.send<BtGroup>("DELETE", `/v1/group/${encodeURIComponent(id)}`);
+  }
+
+  patchOrgMembers(body: PatchOrgMembersBody): Promise<{ status: string; org_id: string; send_email_error?: string | null }> {
+    return this.send("PATCH", "/v1/organization/members", { ...body, ...this.orgBody() });
+  }
+
+  listOrganizations(): Promise<BtOrganization[]> {
+    return this.listAll<BtOrganization>("/v1/organization", {});
+  }
+
+  private orgBody(): { org_name?: string } {
+    return this.options.orgName ? { org_name: this.options.orgName } : {};
+  }
+
+  /**
+   * Walks a list with `starting_after` until an empty page. A short page is not taken as the end:
+   * whether the server always fills a page is UNCONFIRMED (braintrust-api.md 2.1).
+   */
+  async listAll<T extends { id: string }>(path: string, query: Record<string, string>): Promise<T[]> {
+    const all: T[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const params: Record<string, string | number> = { ...query, limit: this.pageSize };
+      if (this.options.orgName) params.org_name = this.options.orgName;
+      if (after) params.starting_after = after;
+      const page = await this.send<{ objects: T[] }>("GET", path, undefined, params);
+      if (!page || !Array.isArray(page.objects)) {
+        throw new BraintrustApiError("GET", path, 200, undefined, "list response has no `objects` array");
+      }
+      if (page.objects.length === 0) return all;
+      all.push(...page.objects);
+      after = page.objects[page.objects.length - 1].id;
+    }
+  }
+
+  private async send<T>(method: string, path: string, data?: unknown, params?: Record<string, string | number>): Promise<T> {
+    const { response, error } = await requestWithRetry<T>(
+      this.http,
+      { method, url: path, data, params },
+      this.options.retry ?? DEFAULT_RETRY_POLICY,
+      {
+        serverWaitMs: (r) => retryAfterMs(header(r, "retry-after")),
+        onWait: ({ attempt, waitMs, reason }) => {
+          this.options.log?.(`braintrust: ${method} ${path}: ${reason}; retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`);
+        },
+      },
+    );
+    if (!response) {
+      throw new BraintrustApiError(method, urlWithoutQuery(path), undefined, undefined, (error as Error)?.message, { cause: error });
+    }
+    if (response.status >= 200 && response.status < 300) return response.data;
+    throw new BraintrustApiError(method, urlWithoutQuery(path), response.status, requestId(response), errorDetail(response));
+  }
+}
+
+/** True when an error means "the object is not there" (404 is not in the spec; 400 "not found" seen in the wild). */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof BraintrustApiError)) return false;
+  if (error.status === 404) return true;
+  return error.status === 400 && /not\s*found/i.test(error.detail ?? "");
+}
+
+function header(r: AxiosResponse, name: string): string | undefined {
+  const v = r.headers?.[name];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function requestId(r: AxiosResponse): string | undefined {
+  return header(r, "x-bt-request-id") ?? header(r, "x-amz-cf-id") ?? header(r, "x-request-id");
+}
+
+/** Error bodies are text or JSON of no fixed shape: try a `message`/`error` field, else the text. */
+function errorDetail(r: AxiosResponse): string | undefined {
+  const body = r.data;
+  if (body === undefined || body === null || body === "") return undefined;
+  if (typeof body === "string") return body.slice(0, 300);
+  if (typeof body === "object") {
+    const o = body as Record<string, unknown>;
+    const m = o.message ?? o.error ?? o.detail;
+    if (typeof m === "string") return m.slice(0, 300);
+  }
+  return JSON.stringify(body).slice(0, 300);
+}

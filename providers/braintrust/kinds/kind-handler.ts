@@ -1,0 +1,30 @@
+import type { Target } from "../contract";
+import type { BraintrustClient } from "../client";
+
+/** What one handler call hands to a kind. */
+export interface KindContext {
+  readonly client: BraintrustClient;
+  readonly target: Target;
+  /** member create only: the group names the invitee should land in. */
+  readonly inviteGroups: readonly string[];
+  readonly log: (line: string) => void;
+}
+
+/** What a kind reports back; the handler turns it into the audit event. */
+export interface Outcome {
+  readonly outcome: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/**
+ * The lifecycle contract of one kind (cf. AWS CDK custom-resource providers):
+ * - create may run twice (a failed create taints; the next apply creates again without a destroy),
+ *   so it must be idempotent and clean up its own partial work;
+ * - destroy may run twice and must treat "already gone" as success;
+ * - throw to fail.
+ */
+export interface KindHandler<S> {
+  create(ctx: KindContext, spec: S): Promise<Outcome>;
+  destroy(ctx: KindContext, spec: S): Promise<Outcome>;
+}

@@ -59,7 +59,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const desired = computeDesiredState(config, snapshot);
   for (const w of desired.warnings) log(`warning: ${w}`);
 
-  const app = new App({ outdir });
+  // cdktf validates every terraform_data block by running `terraform version` (one process per
+  // block: 16 s for the sandbox); the Terraform runner checks the version once instead.
+  const app = new App({ outdir, skipValidation: true });
   const stackDirs: Record<string, string> = {};
   for (const org of desired.orgs) {
     const paths = orgPaths(loaded, org.alias);

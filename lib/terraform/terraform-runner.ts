@@ -1,0 +1,112 @@
+import { spawn } from "node:child_process";
+import { KINDS, type Kind } from "../../providers/braintrust/contract";
+
+/** `TERRAFORM_BINARY` (e.g. `tofu`), default `terraform`. */
+export function terraformBinary(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TERRAFORM_BINARY || "terraform";
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform in a stack directory, non-interactively, with the caller's environment (the handler reads API keys from it). */
+export function runTerraform(
+  stackDir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(terraformBinary(env), args, {
+      cwd: stackDir,
+      env: { ...env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let partial = "";
+    child.stdout.on("data", (d: Buffer) => {
+      const text = d.toString();
+      stdout += text;
+      if (onLine) {
+        partial += text;
+        const lines = partial.split("\n");
+        partial = lines.pop() ?? "";
+        lines.forEach(onLine);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", (e) => reject(new Error(`cannot run ${terraformBinary(env)}: ${e.message}; install Terraform >= 1.4 or set TERRAFORM_BINARY`)));
+    child.on("close", (code) => {
+      if (onLine && partial) onLine(partial);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+let versionChecked: Promise<void> | undefined;
+
+/** Terraform >= 1.4 (terraform_data) or OpenTofu >= 1.6; checked once per process. */
+export function checkTerraformVersion(env: NodeJS.ProcessEnv): Promise<void> {
+  versionChecked ??= runTerraform(process.cwd(), ["version", "-json"], env).then((r) => {
+    const version = /"terraform_version"\s*:\s*"(\d+)\.(\d+)/.exec(r.stdout);
+    if (r.code !== 0 || !version) throw new Error(`cannot read the version of ${terraformBinary(env)}: ${r.stderr.trim() || r.stdout.trim()}`);
+    const [major, minor] = [Number(version[1]), Number(version[2])];
+    if (major < 1 || (major === 1 && minor < 4)) throw new Error(`${terraformBinary(env)} ${major}.${minor} is too old: terraform_data needs Terraform >= 1.4 (or OpenTofu >= 1.6)`);
+  });
+  return versionChecked;
+}
+
+export async function init(stackDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await checkTerraformVersion(env);
+  const r = await runTerraform(stackDir, ["init", "-input=false", "-no-color", "-reconfigure"], env);
+  if (r.code !== 0) throw new Error(`terraform init failed in ${stackDir}:\n${r.stderr || r.stdout}`);
+}
+
+/** One planned instance change, by kind and key. */
+export interface PlannedChange {
+  readonly kind: Kind;
+  readonly key: string;
+  readonly action: "create" | "delete" | "replace";
+}
+
+export interface PlanResult {
+  readonly changes: PlannedChange[];
+  readonly planFile: string;
+}
+
+/** `terraform plan -out`, then `terraform show -json` to read what would change. */
+export async function plan(stackDir: string, env: NodeJS.ProcessEnv, planFile = "sync.tfplan"): Promise<PlanResult> {
+  const r = await runTerraform(stackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`], env);
+  if (r.code === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${r.stderr || r.stdout}`);
+  const shown = await runTerraform(stackDir, ["show", "-json", planFile], env);
+  if (shown.code !== 0) throw new Error(`terraform show failed in ${stackDir}:\n${shown.stderr}`);
+  return { changes: changesOf(JSON.parse(shown.stdout)), planFile };
+}
+
+/** Applies a saved plan, so that what was shown is what runs. Resolves with terraform's exit code. */
+export function applyPlan(stackDir: string, env: NodeJS.ProcessEnv, planFile: string, parallelism = 10, onLine?: (line: string) => void): Promise<RunResult> {
+  return runTerraform(stackDir, ["apply", "-input=false", "-no-color", `-parallelism=${parallelism}`, planFile], env, onLine);
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export function changesOf(planJson: any): PlannedChange[] {
+  const out: PlannedChange[] = [];
+  for (const rc of planJson.resource_changes ?? []) {
+    const kind = kindOfBlock(rc.name);
+    if (!kind || rc.index === undefined) continue;
+    const actions: string[] = rc.change?.actions ?? [];
+    const action = actions.includes("create") && actions.includes("delete") ? "replace" : actions.includes("create") ? "create" : actions.includes("delete") ? "delete" : undefined;
+    if (action) out.push({ kind, key: String(rc.index), action });
+  }
+  const order = (k: Kind) => KINDS.indexOf(k);
+  return out.sort((a, b) => order(a.kind) - order(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** `group_member_07` -> `group_member` (longest kind name first: `group` is a prefix of the others). */
+export function kindOfBlock(block: string): Kind | undefined {
+  return [...KINDS].sort((a, b) => b.length - a.length).find((k) => new RegExp(`^${k}_\\d+$`).test(block));
+}

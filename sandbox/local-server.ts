@@ -29,6 +29,8 @@ export interface Fault {
   count?: number;
   /** Matching requests to let through before failing. Default 0. */
   skip?: number;
+  /** A finer test on the request (its JSON body and Authorization header). */
+  readonly match?: (body: unknown, authorization: string | undefined) => boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export abstract class LocalServer {
       reply = { status: 400, type: "text", body: "request body is not valid JSON" };
     }
     if (this.contract) this.violations.push(...this.contract.checkRequest(method, url.pathname, url.searchParams, body));
-    const fault = this.takeFault(method, url.pathname);
+    const fault = this.takeFault(method, url.pathname, body, req.headers.authorization);
     try {
       reply ??= fault !== undefined ? this.faultReply(fault) : this.route(method, url.pathname, url.searchParams, body, req);
     } catch (e) {
@@ -111,9 +113,10 @@ export abstract class LocalServer {
     res.end(payload);
   }
 
-  private takeFault(method: string, path: string): number | undefined {
+  private takeFault(method: string, path: string, body: unknown, authorization: string | undefined): number | undefined {
     for (const f of this.faults) {
       if ((f.method && f.method !== method) || (f.path && !path.startsWith(f.path)) || (f.count ?? 0) <= 0) continue;
+      if (f.match && !f.match(body, authorization)) continue;
       if ((f.skip ?? 0) > 0) {
         f.skip! -= 1;
         continue;

@@ -26,7 +26,7 @@ export interface LocalOktaUser {
   lastUpdated: string;
   passwordChanged: string | null;
   type: { id: string };
-  profile: Record<string, unknown> & { login: string; email: string | null; firstName: string | null; lastName: string | null };
+  profile: Record<string, unknown> & { login: string; email?: string | null; firstName: string | null; lastName: string | null };
   credentials: { provider: { type: string; name: string } };
 }
 
@@ -79,6 +79,8 @@ export class OktaServer extends LocalServer {
       profile: { firstName: null, lastName: null, ...profile, login: profile.login ?? profile.email ?? `user${this.users.size}@example.invalid` },
       credentials: { provider: { type: "OKTA", name: "OKTA" } },
     };
+    // The spec types profile.email as a string: a user without one has no such property.
+    if (user.profile.email === null || user.profile.email === undefined) delete (user.profile as Record<string, unknown>).email;
     this.users.set(user.id, user);
     return user;
   }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { App } from "cdktf";
 import type { InviteFollowupSpec, Target } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
@@ -11,8 +11,18 @@ import { readDirectory } from "../okta/read-directory";
 import { OrgStack } from "../stacks/org-stack";
 import { membershipKey } from "../stacks/group-memberships";
 
-/** Absolute path of the compiled handler that Terraform runs. */
-export const HANDLER_PATH = resolve(__dirname, "../../providers/braintrust/handler.js");
+/** Absolute path of the compiled handler that Terraform runs (under the package's `dist/`, whether synth runs from `dist/` or from source). */
+export const HANDLER_PATH = join(packageRoot(__dirname), "dist", "providers", "braintrust", "handler.js");
+
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) return resolve(from, "..", "..");
+    dir = up;
+  }
+  return dir;
+}
 
 export interface SynthOptions {
   readonly loaded: LoadedConfig;

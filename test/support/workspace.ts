@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AuditEvent } from "../../providers/braintrust/audit";
+import { loadConfig } from "../../lib/config/load-config";
+import { synthesize, type SynthResult } from "../../lib/synth/synth-app";
+import { applyPlan, init, plan, type PlannedChange, type RunResult } from "../../lib/terraform/terraform-runner";
+import { SANDBOX_ENV } from "../../sandbox/sample-company";
+
+/** A temporary project directory: config, cdktf.out, state and logs, as a user would have. */
+export class Workspace {
+  readonly dir = mkdtempSync(join(tmpdir(), "obsync-"));
+  readonly configFile = join(this.dir, "sync-config.yaml");
+  readonly env: NodeJS.ProcessEnv = { ...process.env, ...SANDBOX_ENV };
+
+  writeConfig(yaml: string): void {
+    writeFileSync(this.configFile, yaml);
+  }
+
+  synth(): Promise<SynthResult> {
+    return synthesize({ loaded: loadConfig(this.configFile, this.env), env: this.env, outdir: join(this.dir, "cdktf.out") });
+  }
+
+  /** Synthesizes and plans every org; returns the planned changes per alias. */
+  async plan(): Promise<{ synth: SynthResult; changes: Record<string, PlannedChange[]>; planFiles: Record<string, string> }> {
+    const synth = await this.synth();
+    const changes: Record<string, PlannedChange[]> = {};
+    const planFiles: Record<string, string> = {};
+    for (const [alias, dir] of Object.entries(synth.stackDirs)) {
+      await init(dir, this.env);
+      const p = await plan(dir, this.env);
+      changes[alias] = p.changes;
+      planFiles[alias] = p.planFile;
+    }
+    return { synth, changes, planFiles };
+  }
+
+  /** Plans and applies every org (the saved plan); returns the plans and Terraform's results. */
+  async sync(): Promise<{ changes: Record<string, PlannedChange[]>; results: Record<string, RunResult> }> {
+    const { synth, changes, planFiles } = await this.plan();
+    const results: Record<string, RunResult> = {};
+    for (const [alias, dir] of Object.entries(synth.stackDirs)) results[alias] = await applyPlan(dir, this.env, planFiles[alias]);
+    return { changes, results };
+  }
+
+  auditEvents(): AuditEvent[] {
+    const dir = join(this.dir, "logs", "audit");
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.flatMap((n) => readFileSync(join(dir, n), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditEvent));
+  }
+}
+
+/** `kind action key` lines, for exact comparisons of a plan. */
+export function lines(changes: readonly PlannedChange[]): string[] {
+  return changes.map((c) => `${c.action} ${c.kind} ${c.kind === "group_settings" ? c.key.replace(/#[0-9a-f]{8}$/, "") : c.key}`).sort();
+}

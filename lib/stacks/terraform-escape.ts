@@ -4,7 +4,8 @@
  * `%%{`) so that a group named `a${b}` is a name, not a reference.
  */
 export function escapeTemplate(s: string): string {
-  return s.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Replacement functions, not strings: in a replacement string "$$" means one "$".
+  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** Escapes every string, keys included, of a JSON-like value. */

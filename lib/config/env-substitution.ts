@@ -42,14 +42,14 @@ function secretReference(value: unknown, path: PathPart[], problems: string[]): 
   const suggested = path[0] === "okta" ? "OKTA_API_TOKEN" : `BRAINTRUST_API_KEY_${String(path[1]).toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
   if (typeof value !== "string") {
     problems.push(`${where}: expected an environment reference such as \${${suggested}}`);
-    return value;
+    return { env: "" }; // reported here; keeps the schema from reporting it again
   }
   const m = SECRET_REF.exec(value.trim());
   if (!m) {
     problems.push(
       `${where}: a literal secret is not accepted; write \${${suggested}} and export ${suggested}, so that the value stays out of synthesized files, plans and state`,
     );
-    return value;
+    return { env: "" }; // never the literal: it must not travel further, even in an error
   }
   return { env: m[1] };
 }

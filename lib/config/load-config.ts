@@ -58,7 +58,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
       return `${formatPath([...path, k])}: unknown key${hint}`;
     });
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) return [`${formatPath(path)}: required key is missing`];
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return [`${formatPath(path)}: required key is missing`];
   return [`${formatPath(path)}: ${issue.message}`];
 }
 

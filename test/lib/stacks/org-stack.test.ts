@@ -1,0 +1,97 @@
+import { Testing } from "cdktf";
+import { toBeValidTerraform } from "cdktf/lib/testing/matchers";
+import { describe, expect, it } from "vitest";
+import type { Target } from "../../../providers/braintrust/contract";
+import { OrgStack } from "../../../lib/stacks/org-stack";
+import { shardOf } from "../../../lib/stacks/shard";
+import { escapeTemplate } from "../../../lib/stacks/terraform-escape";
+import type { ResourceType } from "../../../lib/stacks/handler-instances";
+
+const target: Target = {
+  alias: "acme",
+  apiUrl: "https://api.braintrust.dev",
+  orgName: "Acme",
+  apiKeyEnv: "BT_KEY",
+  removeExtra: false,
+  sendInviteEmails: true,
+  auditDir: "/x/logs/audit",
+  pendingDir: "/x/state/pending/acme",
+  timeoutMs: 30000,
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function synth(resourceType: ResourceType, shards = 4): any {
+  const app = Testing.app({ enableFutureFlags: false });
+  const stack = new OrgStack(app, "acme", {
+    desired: {
+      alias: "acme",
+      members: ["a@x.com", "b@x.com"],
+      groups: [{ name: "ml ${x}", description: "d" }],
+      memberships: [{ group: "ml ${x}", email: "a@x.com" }],
+    },
+    followups: [],
+    statePath: "../../../state/acme.tfstate",
+    settings: { shards, resourceType, target, handlerCommand: "node '/p/handler.js'" },
+  });
+  return JSON.parse(Testing.synth(stack));
+}
+
+describe("the org stack", () => {
+  it("emits a fixed set of for_each blocks per kind, each iterating its own locals map", () => {
+    const json = synth("terraform_data");
+    const blocks = Object.keys(json.resource.terraform_data).sort();
+    expect(blocks).toHaveLength(5 * 4);
+    expect(blocks).toContain("member_0");
+    expect(blocks).toContain("invite_followup_3");
+    for (const name of blocks) expect(json.resource.terraform_data[name].for_each).toBe(`\${local.${name}}`);
+    const memberLocals = [0, 1, 2, 3].map((i) => json.locals[`member_${i}`]);
+    expect(Object.assign({}, ...memberLocals)).toEqual({ "a@x.com": { email: "a@x.com" }, "b@x.com": { email: "b@x.com" } });
+    expect(json.locals[`member_${shardOf("a@x.com", 4)}`]).toHaveProperty(["a@x.com"]);
+    expect(json.terraform.backend.local.path).toBe("../../../state/acme.tfstate");
+  });
+
+  it("escapes template sequences in data from Okta, keys included", () => {
+    const json = synth("terraform_data");
+    const groups = Object.assign({}, ...[0, 1, 2, 3].map((i) => json.locals[`group_${i}`]));
+    expect(groups).toEqual({ "ml $${x}": { name: "ml $${x}" } });
+    expect(escapeTemplate("a${b}%{c}$${d}")).toBe("a$${b}%%{c}$$${d}");
+  });
+
+  it("runs the handler on create and destroy with the spec from self and the target as a literal holding only the key's variable name", () => {
+    const json = synth("terraform_data");
+    const block = json.resource.terraform_data.member_0;
+    expect(block.triggers_replace).toBe("${each.value}");
+    const [create, destroy] = block.provisioner.map((p: any) => p["local-exec"]);
+    expect(create.command).toBe("node '/p/handler.js'");
+    expect(create.environment).toMatchObject({ OBSYNC_ACTION: "create", OBSYNC_KIND: "member", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" });
+    expect(create.environment.OBSYNC_INVITE_GROUPS).toBe("${jsonencode(lookup(local.invite_groups, each.key, []))}");
+    expect(destroy).toMatchObject({ when: "destroy", environment: { OBSYNC_ACTION: "destroy", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" } });
+    expect(destroy.environment.OBSYNC_INVITE_GROUPS).toBeUndefined();
+    expect(JSON.parse(destroy.environment.OBSYNC_TARGET)).toEqual(target);
+    expect(json.resource.terraform_data.group_member_0.depends_on).toEqual(expect.arrayContaining(["terraform_data.group_0", "terraform_data.member_3"]));
+  });
+
+  it("emits the same shape with null_resource and the null provider", () => {
+    const json = synth("null_resource");
+    expect(json.resource.terraform_data).toBeUndefined();
+    expect(Object.keys(json.resource.null_resource)).toHaveLength(20);
+    const block = json.resource.null_resource.group_member_1;
+    expect(block.for_each).toBe("${local.group_member_1}");
+    expect(block.triggers).toEqual({ spec: "${jsonencode(each.value)}" });
+    expect(block.provisioner[1]["local-exec"].environment.OBSYNC_SPEC).toBe("${self.triggers.spec}");
+    expect(json.terraform.required_providers.null.source).toBe("null");
+    expect(json.provider.null).toBeDefined();
+  });
+
+  it("synthesizes valid Terraform (terraform_data needs no provider download)", () => {
+    const app = Testing.app();
+    const stack = new OrgStack(app, "acme", {
+      desired: { alias: "acme", members: ["a@x.com"], groups: [], memberships: [] },
+      followups: [],
+      statePath: "x.tfstate",
+      settings: { shards: 2, resourceType: "terraform_data", target, handlerCommand: "true" },
+    });
+    const result = toBeValidTerraform(Testing.fullSynth(stack));
+    expect(result.pass, String(result.message)).toBe(true);
+  });
+});

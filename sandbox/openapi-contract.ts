@@ -27,6 +27,8 @@ export class OpenApiContract {
   constructor(
     readonly name: string,
     specFile: string,
+    /** Statuses the service is known to send although the description omits them (said where this is set). */
+    private readonly knownUndocumented: readonly number[] = [],
   ) {
     this.spec = JSON.parse(readFileSync(specFile, "utf8"));
     this.ajv = new Ajv({ strict: false, allErrors: true });
@@ -46,7 +48,9 @@ export class OpenApiContract {
   }
 
   static okta(): OpenApiContract {
-    return new OpenApiContract("okta", join(SPEC_DIR, "okta-management-subset.json"));
+    // Okta's error-code list documents 500 E0000009 and 503 E0000010 (okta-api.md section 6), but the
+    // description declares no 5xx on these operations: a known difference, not a violation.
+    return new OpenApiContract("okta", join(SPEC_DIR, "okta-management-subset.json"), [500, 503]);
   }
 
   /** The path template a concrete path matches, literal paths first (`/v1/acl/list_org` before `/v1/acl/{acl_id}`). */
@@ -85,7 +89,7 @@ export class OpenApiContract {
     if (!op) return [];
     const responses = op.responses ?? {};
     const key = responses[String(status)] ? String(status) : responses.default ? "default" : undefined;
-    if (!key) return [`${where}: status ${status} is not documented for this operation`];
+    if (!key) return this.knownUndocumented.includes(status) ? [] : [`${where}: status ${status} is not documented for this operation`];
     let base = `#/paths/${esc(template)}/${method.toLowerCase()}/responses/${key}`;
     let response = responses[key];
     if (response.$ref) {

@@ -1,0 +1,87 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { handle, readInvocation, type Invocation } from "../../providers/braintrust/handler";
+import type { Kind, Target } from "../../providers/braintrust/contract";
+import { SANDBOX_ENV } from "../../sandbox/sample-company";
+import { startServers, type LocalServers } from "../support/servers";
+
+describe("the Braintrust handler's lifecycle contract", () => {
+  let servers: LocalServers;
+  let target: Target;
+  const env = { ...SANDBOX_ENV };
+  const run = (action: "create" | "destroy", kind: Kind, spec: Record<string, unknown>, inviteGroups: string[] = [], t: Target = target) =>
+    handle({ action, kind, spec, target: t, inviteGroups, executionId: "test" } satisfies Invocation, env, () => undefined);
+
+  beforeEach(async () => {
+    servers = await startServers({ pendingUsersVisible: true });
+    const dir = mkdtempSync(join(tmpdir(), "obsync-handler-"));
+    target = {
+      alias: "acme",
+      apiUrl: servers.braintrust.url,
+      orgName: "Acme",
+      apiKeyEnv: "BRAINTRUST_API_KEY_ACME",
+      removeExtra: true,
+      sendInviteEmails: false,
+      auditDir: join(dir, "audit"),
+      pendingDir: join(dir, "pending"),
+      timeoutMs: 5000,
+    };
+  });
+
+  afterEach(async () => {
+    expect(servers.braintrust.violations).toEqual([]);
+    await servers.stop();
+  });
+
+  it("create may run twice: a group, a member and a membership end up once", async () => {
+    for (let i = 0; i < 2; i++) {
+      await run("create", "group", { name: "ml" });
+      await run("create", "member", { email: "a@x.com" }, ["ml"]);
+      await run("create", "group_member", { group: "ml", email: "a@x.com" });
+    }
+    const view = servers.braintrust.view("Acme");
+    expect(Object.keys(view.groups).filter((g) => g === "ml")).toHaveLength(1);
+    expect(view.groups.ml.members).toEqual(["a@x.com"]);
+    expect(view.pending).toEqual(["a@x.com"]);
+  });
+
+  it("already gone is success, and destroy may run twice", async () => {
+    await run("create", "group", { name: "ml" });
+    await run("create", "member", { email: "a@x.com" }, ["ml"]);
+    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "removed" });
+    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "already_gone" });
+    expect(await run("destroy", "group", { name: "ml" })).toMatchObject({ outcome: "deleted" });
+    expect(await run("destroy", "group", { name: "ml" })).toMatchObject({ outcome: "already_gone" });
+    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "already_gone" });
+  });
+
+  it("never deletes a built-in group, and retains members and groups when remove_extra is off", async () => {
+    expect(await run("destroy", "group", { name: "Owners" })).toMatchObject({ outcome: "protected_builtin" });
+    await run("create", "member", { email: "a@x.com" });
+    const keep = { ...target, removeExtra: false };
+    expect(await run("destroy", "member", { email: "a@x.com" }, [], keep)).toMatchObject({ outcome: "retained" });
+    expect(servers.braintrust.view("Acme").pending).toEqual(["a@x.com"]);
+    expect(Object.keys(servers.braintrust.view("Acme").groups)).toContain("Owners");
+  });
+
+  it("a settings change patches the description and never touches membership", async () => {
+    await run("create", "group", { name: "ml" });
+    await run("create", "member", { email: "a@x.com" }, ["ml"]);
+    expect(await run("create", "group_settings", { name: "ml", description: "new" })).toMatchObject({ outcome: "updated", before: { description: null }, after: { description: "new" } });
+    expect(await run("create", "group_settings", { name: "ml", description: "new" })).toMatchObject({ outcome: "unchanged" });
+    expect(servers.braintrust.view("Acme").groups.ml).toEqual({ description: "new", members: ["a@x.com"] });
+  });
+
+  it("fails with a message naming the missing API key variable, and audits the failure", async () => {
+    const error = await run("create", "group", { name: "ml" }, [], { ...target, apiKeyEnv: "NOT_SET_ANYWHERE" }).catch((e) => e);
+    expect(error.message).toBe('environment variable NOT_SET_ANYWHERE (the API key of Braintrust org "acme") is not set');
+  });
+
+  it("reads its invocation from the environment and names what is wrong", () => {
+    expect(() => readInvocation({})).toThrow('OBSYNC_ACTION must be "create" or "destroy", got null');
+    expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "user" })).toThrow("OBSYNC_KIND must be one of group, group_settings, member, group_member, invite_followup");
+    expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "group", OBSYNC_SPEC: "{" })).toThrow("OBSYNC_SPEC is not valid JSON");
+  });
+});

@@ -1,4 +1,3 @@
-import type { BraintrustServer } from "./braintrust-server";
 import type { OktaServer } from "./okta-server";
 
 /** Credentials of the sandbox: fake, and only ever accepted by the local servers. */
@@ -79,9 +78,7 @@ sync_options:
 `;
 }
 
-/** Starts nothing: the caller owns the servers. Returns the Braintrust orgs the sandbox expects. */
+/** The Braintrust orgs (names and keys) the sandbox's local server is started with. */
 export function sandboxBraintrustOrgs(): { name: string; apiKey: string }[] {
   return SANDBOX_ORGS.map((o) => ({ name: o.name, apiKey: o.apiKey }));
 }
-
-export type { BraintrustServer, OktaServer };

@@ -73,11 +73,6 @@ export class OktaClient {
     return this.listAll<OktaUser>(this.url(`/api/v1/groups/${encodeURIComponent(groupId)}/users`, { limit: String(OKTA_PAGE_SIZE) }));
   }
 
-  /** One request, for connectivity checks: the first page of users, one user long. */
-  async probeUsers(): Promise<void> {
-    await this.get(this.url("/api/v1/users", { limit: "1" }));
-  }
-
   private url(path: string, query: Record<string, string>): string {
     const u = new URL(path, this.options.baseUrl.replace(/\/+$/, "") + "/");
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);

@@ -17,10 +17,6 @@ export interface BtGroup {
   member_users?: string[] | null;
   member_groups?: string[] | null;
 }
-export interface BtOrganization {
-  id: string;
-  name: string;
-}
 export interface PatchGroupBody {
   description?: string;
   add_member_users?: string[];
@@ -97,10 +93,6 @@ export class BraintrustClient {
 
   patchOrgMembers(body: PatchOrgMembersBody): Promise<{ status: string; org_id: string; send_email_error?: string | null }> {
     return this.send("PATCH", "/v1/organization/members", { ...body, ...this.orgBody() });
-  }
-
-  listOrganizations(): Promise<BtOrganization[]> {
-    return this.listAll<BtOrganization>("/v1/organization", {});
   }
 
   private orgBody(): { org_name?: string } {

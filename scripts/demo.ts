@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     say("  ~ ml-research gets a new description");
 
     ok = (await round("Second run", configFile, env, workdir, braintrust)) && ok;
-    ok = (await round("Third run (nothing changed)", configFile, env, workdir, braintrust)) && ok;
+    ok = (await round("Third run (no directory changes: only the still-open invitations are checked again)", configFile, env, workdir, braintrust)) && ok;
     const violations = [...okta.violations, ...braintrust.violations];
     say(`\nContract check against the official API descriptions: ${violations.length === 0 ? "no violations" : violations.join("\n")}`);
     say(`Audit log: ${join(workdir, "logs", "audit")}`);

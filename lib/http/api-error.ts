@@ -53,6 +53,12 @@ export class BraintrustApiError extends ApiError {
   }
 }
 
+/** One response header as a string, or undefined. */
+export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
 /** Strips the query string (it can hold search expressions with personal data) from a URL. */
 export function urlWithoutQuery(url: string): string {
   const i = url.indexOf("?");

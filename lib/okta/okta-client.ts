@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { OktaApiError, urlWithoutQuery } from "../http/api-error";
+import { OktaApiError, headerValue, urlWithoutQuery } from "../http/api-error";
 import { DEFAULT_RETRY_POLICY, oktaResetWaitMs, requestWithRetry, type RetryPolicy } from "../http/retry";
 
 /** The fields of Okta's User and Group objects that the sync reads (okta-api.md sections 2 and 3). */
@@ -100,14 +100,14 @@ export class OktaClient {
 
   private async get(url: string): Promise<AxiosResponse> {
     const { response, error } = await requestWithRetry(this.http, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
-      serverWaitMs: (r) => (r.status === 429 ? oktaResetWaitMs(header(r, "x-rate-limit-reset"), header(r, "date")) : undefined),
+      serverWaitMs: (r) => (r.status === 429 ? oktaResetWaitMs(headerValue(r.headers, "x-rate-limit-reset"), headerValue(r.headers, "date")) : undefined),
       onWait: ({ attempt, waitMs, reason }) =>
         this.options.log?.(`okta: GET ${new URL(url).pathname}: ${reason}; retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`),
     });
     if (!response) throw new OktaApiError("GET", urlWithoutQuery(url), undefined, undefined, undefined, (error as Error)?.message, { cause: error });
     if (response.status >= 200 && response.status < 300) return response;
     const body = (response.data ?? {}) as { errorCode?: string; errorSummary?: string };
-    throw new OktaApiError("GET", urlWithoutQuery(url), response.status, requestId(response), body.errorCode, body.errorSummary ?? header(response, "www-authenticate"));
+    throw new OktaApiError("GET", urlWithoutQuery(url), response.status, requestId(response), body.errorCode, body.errorSummary ?? headerValue(response.headers, "www-authenticate"));
   }
 }
 
@@ -123,11 +123,6 @@ export function nextLink(link: unknown): string | undefined {
   return undefined;
 }
 
-function header(r: AxiosResponse, name: string): string | undefined {
-  const v = r.headers?.[name];
-  return v === undefined || v === null ? undefined : String(v);
-}
-
 function requestId(r: AxiosResponse): string | undefined {
-  return header(r, "x-okta-request-id");
+  return headerValue(r.headers, "x-okta-request-id");
 }

@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import type { GroupMemberSpec, InviteFollowupSpec } from "../../providers/braintrust/contract";
+import { membershipKey, type GroupMemberSpec, type InviteFollowupSpec } from "../../providers/braintrust/contract";
 import type { HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
 
@@ -33,8 +33,4 @@ export class GroupMemberships extends Construct {
       dependsOn: this.memberships.blocks,
     });
   }
-}
-
-export function membershipKey(m: { group: string; email: string }): string {
-  return `${m.group}/${m.email}`;
 }

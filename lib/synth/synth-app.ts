@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { App } from "cdktf";
-import type { InviteFollowupSpec, Target } from "../../providers/braintrust/contract";
+import { membershipKey, type InviteFollowupSpec, type Target } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
 import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
@@ -9,7 +9,6 @@ import { computeDesiredState, type DesiredState } from "../model/desired-state";
 import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
 import { readDirectory } from "../okta/read-directory";
 import { OrgStack } from "../stacks/org-stack";
-import { membershipKey } from "../stacks/group-memberships";
 
 /** Absolute path of the compiled handler that Terraform runs (under the package's `dist/`, whether synth runs from `dist/` or from source). */
 export const HANDLER_PATH = join(packageRoot(__dirname), "dist", "providers", "braintrust", "handler.js");

@@ -9,10 +9,15 @@ const WORDS: Record<Kind, { create: string; delete: string; replace: string }> =
   invite_followup: { create: "check pending invitee", delete: "stop checking invitee", replace: "check pending invitee again" },
 };
 
+/** A key as people read it: a settings instance's hash suffix dropped. */
+export function displayKey(change: PlannedChange): string {
+  return change.kind === "group_settings" ? change.key.replace(/#[0-9a-f]{8}$/, "") : change.key;
+}
+
 /** One line per planned change, in plan order, e.g. `+ add to group  ml-platform/ada@acme.example`. */
 export function describeChanges(changes: readonly PlannedChange[]): string[] {
   const sign = { create: "+", delete: "-", replace: "±" } as const;
-  return changes.map((c) => `${sign[c.action]} ${WORDS[c.kind][c.action].padEnd(27)} ${c.kind === "group_settings" ? c.key.replace(/#[0-9a-f]{8}$/, "") : c.key}`);
+  return changes.map((c) => `${sign[c.action]} ${WORDS[c.kind][c.action].padEnd(27)} ${displayKey(c)}`);
 }
 
 export function countChanges(changes: readonly PlannedChange[]): { create: number; delete: number; replace: number } {

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { BraintrustApiError, urlWithoutQuery } from "../../lib/http/api-error";
+import { BraintrustApiError, headerValue, urlWithoutQuery } from "../../lib/http/api-error";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, requestWithRetry, retryAfterMs } from "../../lib/http/retry";
 
 /** Shapes from the Braintrust OpenAPI document (braintrust-api.md section 12), trimmed to what we use. */
@@ -126,7 +126,7 @@ export class BraintrustClient {
       { method, url: path, data, params },
       this.options.retry ?? DEFAULT_RETRY_POLICY,
       {
-        serverWaitMs: (r) => retryAfterMs(header(r, "retry-after")),
+        serverWaitMs: (r) => retryAfterMs(headerValue(r.headers, "retry-after")),
         onWait: ({ attempt, waitMs, reason }) => {
           this.options.log?.(`braintrust: ${method} ${path}: ${reason}; retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`);
         },
@@ -147,13 +147,8 @@ export function isNotFound(error: unknown): boolean {
   return error.status === 400 && /not\s*found/i.test(error.detail ?? "");
 }
 
-function header(r: AxiosResponse, name: string): string | undefined {
-  const v = r.headers?.[name];
-  return v === undefined || v === null ? undefined : String(v);
-}
-
 function requestId(r: AxiosResponse): string | undefined {
-  return header(r, "x-bt-request-id") ?? header(r, "x-amz-cf-id") ?? header(r, "x-request-id");
+  return headerValue(r.headers, "x-bt-request-id") ?? headerValue(r.headers, "x-amz-cf-id") ?? headerValue(r.headers, "x-request-id");
 }
 
 /** Error bodies are text or JSON of no fixed shape: try a `message`/`error` field, else the text. */

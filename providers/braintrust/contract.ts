@@ -88,5 +88,10 @@ export const ENV = {
   executionId: "OBSYNC_EXECUTION_ID",
 } as const;
 
+/** The instance key of a relation between a group and a member (`group_member`, `invite_followup`). */
+export function membershipKey(m: { readonly group: string; readonly email: string }): string {
+  return `${m.group}/${m.email}`;
+}
+
 /** Braintrust's built-in permission groups: never deleted by this tool. */
 export const BUILT_IN_GROUPS: readonly string[] = ["Owners", "Engineers", "Viewers"];

@@ -5,7 +5,7 @@
  * in the environment; exit 0 = done, non-zero with one line on stderr = failed (Terraform taints a
  * failed create and retries it on the next apply). Every call appends one audit event.
  */
-import { ENV, KINDS, type Action, type Kind, type SpecOf, type Target } from "./contract";
+import { ENV, KINDS, membershipKey, type Action, type Kind, type SpecOf, type Target } from "./contract";
 import { BraintrustClient } from "./client";
 import { writeAudit } from "./audit";
 import type { KindHandler, Outcome } from "./kinds/kind-handler";
@@ -59,8 +59,8 @@ function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
 function keyOf(kind: Kind, spec: Record<string, unknown>): string {
   if (kind === "member") return String(spec.email);
   if (kind === "group") return String(spec.name);
-  if (kind === "group_settings") return `${spec.name}`;
-  return `${spec.group}/${spec.email}`;
+  if (kind === "group_settings") return String(spec.name);
+  return membershipKey({ group: String(spec.group), email: String(spec.email) });
 }
 
 /** Runs one invocation and writes its audit event. Inner code throws; this is the one wrapper. */

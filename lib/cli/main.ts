@@ -1,135 +1,87 @@
 #!/usr/bin/env node
 /**
- * The okta-braintrust-sync command line: synth, plan and apply over the same synth and the real
- * Terraform that `cdktf diff` / `cdktf deploy` use.
+ * The okta-braintrust-sync command line: validate, plan, apply, show, status (and synth), over the
+ * same synth and the real Terraform that `cdktf diff` / `cdktf deploy` use.
  */
-import { createInterface } from "node:readline/promises";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/config-error";
-import { loadConfig, resolveConfigPath } from "../config/load-config";
-import { synthesize } from "../synth/synth-app";
-import { countChanges, describeChanges } from "../terraform/plan-summary";
-import { applyPlan, init, plan, type PlanResult } from "../terraform/terraform-runner";
+import type { Command, Values } from "./command";
+import { apply } from "./commands/apply";
+import { plan } from "./commands/plan";
+import { show } from "./commands/show";
+import { status } from "./commands/status";
+import { synth } from "./commands/synth";
+import { validate } from "./commands/validate";
+import { CliError, EXIT, processIo, type Io } from "./io";
 
-const HELP = `Usage: okta-braintrust-sync <command> [options]
+const COMMANDS: readonly Command[] = [validate, plan, apply, show, status, synth];
 
-Keeps Braintrust organizations in step with Okta, through Terraform.
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: okta-braintrust-sync <command> [options]
+
+Keeps Braintrust organizations in step with Okta users and groups, through Terraform.
 
 Commands:
-  synth    Read Okta and write one Terraform stack per org to ./cdktf.out
-  plan     Synthesize, then plan every org; exit 0 = no changes, 2 = changes, 1 = error
-  apply    Plan, show the changes, confirm, then apply the saved plans
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Options:
-  -c, --config FILE     configuration file (default: $SYNC_CONFIG, else ./sync-config.yaml)
-      --org ALIAS       only this org (repeatable)
-      --auto-approve    apply without asking (required when there is no terminal)
-      --parallelism N   Terraform's parallelism for apply (default 10)
-  -h, --help            show this help
-  -v, --version         show the version
+Run okta-braintrust-sync <command> --help for a command's options.
 
-Environment: the variables your config names (e.g. OKTA_API_TOKEN, one API key per org),
-TERRAFORM_BINARY (default terraform; tofu works).
+Global options:
+  -h, --help       show this help
+  -v, --version    show the version
+
+Exit status: 0 = success (plan: no changes), 1 = error, 2 = plan found changes,
+3 = apply stopped by the removal guard (safety.max_removals).
+
+Environment:
+  the variables your config names   the Okta token and one Braintrust API key per org
+  SYNC_CONFIG                       config file when --config is not given (default ./sync-config.yaml)
+  TERRAFORM_BINARY                  the Terraform to run (default terraform; tofu works)
+  LOG_LEVEL=debug                   structured JSON logs of every HTTP call on stderr, secrets redacted
+                                    (STRUCTLOG_LEVEL=DEBUG works too)
 `;
+}
 
-const out = (line = "") => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
-
-export async function main(argv: string[]): Promise<number> {
-  let args;
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "-v" || first === "--version") {
+    io.out(require("../../../package.json").version);
+    return EXIT.ok;
+  }
+  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+    const topic = first === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.out(topic ? topic.help : help());
+    return first === undefined ? EXIT.error : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.err(`okta-braintrust-sync: unknown command "${first}"; the commands are ${COMMANDS.map((c) => c.name).join(", ")} (see --help)`);
+    return EXIT.error;
+  }
+  let values: Values;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: "string", short: "c" },
-        org: { type: "string", multiple: true },
-        "auto-approve": { type: "boolean" },
-        parallelism: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
-    });
+    const parsed = parseArgs({ args: [...rest], allowPositionals: false, strict: true, options: { ...command.options, help: { type: "boolean", short: "h" } } });
+    values = parsed.values as Values;
   } catch (e) {
-    err(`okta-braintrust-sync: ${(e as Error).message}\nRun okta-braintrust-sync --help for usage.`);
-    return 1;
+    io.err(`okta-braintrust-sync ${command.name}: ${(e as Error).message}\nRun okta-braintrust-sync ${command.name} --help for its options.`);
+    return EXIT.error;
   }
-  const { values, positionals } = args;
-  if (values.version) {
-    out(require("../../../package.json").version);
-    return 0;
+  if (values.help) {
+    io.out(command.help);
+    return EXIT.ok;
   }
-  const command = positionals[0];
-  if (values.help || !command) {
-    out(HELP);
-    return command || values.help ? 0 : 1;
-  }
-  if (!["synth", "plan", "apply"].includes(command)) {
-    err(`okta-braintrust-sync: unknown command "${command}"; the commands are synth, plan and apply (see --help)`);
-    return 1;
-  }
-  const parallelism = Number(values.parallelism ?? 10);
-  if (!Number.isInteger(parallelism) || parallelism < 1) {
-    err(`okta-braintrust-sync: --parallelism must be a positive whole number, got "${values.parallelism}"`);
-    return 1;
-  }
-
   try {
-    const loaded = loadConfig(resolveConfigPath(values.config, process.env), process.env);
-    const known = Object.keys(loaded.config.braintrust_orgs);
-    const unknown = (values.org ?? []).filter((a) => !known.includes(a));
-    if (unknown.length) throw new Error(`--org ${unknown.join(", ")}: not an org alias of ${loaded.file} (aliases: ${known.join(", ")})`);
-    const result = await synthesize({ loaded, env: process.env, outdir: resolve("cdktf.out"), log: (l) => err(l) });
-    out(`Synthesized ${Object.keys(result.stackDirs).length} stacks (${result.oktaCalls} Okta calls) into ${resolve("cdktf.out")}`);
-    if (command === "synth") return 0;
-
-    const aliases = Object.keys(result.stackDirs).filter((a) => !values.org?.length || values.org.includes(a));
-    const plans: Record<string, PlanResult> = {};
-    for (const alias of aliases) {
-      await init(result.stackDirs[alias], process.env);
-      plans[alias] = await plan(result.stackDirs[alias], process.env);
-      const n = countChanges(plans[alias].changes);
-      out(`\n${alias}: ${plans[alias].changes.length === 0 ? "no changes" : `${n.create} to add, ${n.replace} to replace, ${n.delete} to remove`}`);
-      for (const line of describeChanges(plans[alias].changes)) out(`  ${line}`);
-    }
-    const changed = aliases.filter((a) => plans[a].changes.length > 0);
-    if (command === "plan") return changed.length > 0 ? 2 : 0;
-    if (changed.length === 0) {
-      out("\nNothing to apply.");
-      return 0;
-    }
-    if (!values["auto-approve"]) {
-      if (!process.stdin.isTTY) {
-        err("okta-braintrust-sync: refusing to apply without a terminal to confirm on; pass --auto-approve");
-        return 1;
-      }
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`\nApply these changes to ${changed.join(", ")}? Only "yes" is accepted: `);
-      rl.close();
-      if (answer.trim() !== "yes") {
-        out("Apply cancelled.");
-        return 1;
-      }
-    }
-    let failed = 0;
-    for (const alias of changed) {
-      out(`\n${alias}: applying`);
-      const r = await applyPlan(result.stackDirs[alias], process.env, plans[alias].planFile, parallelism, (line) => {
-        if (/(: (Creation|Destruction) complete|Error|failed)/.test(line)) out(`  ${line}`);
-      });
-      const summary = r.stdout.split("\n").find((l) => l.startsWith("Apply complete")) ?? "apply failed; the failed instances are retried on the next apply";
-      out(`${alias}: ${summary}`);
-      if (r.code !== 0) failed += 1;
-    }
-    return failed > 0 ? 1 : 0;
+    return await command.run(values, io, argv);
   } catch (e) {
-    if (e instanceof ConfigError) err(e.message);
-    else err(`okta-braintrust-sync: ${(e as Error).message}`);
-    return 1;
+    if (e instanceof ConfigError) io.err(e.message);
+    else if (e instanceof CliError) io.err(e.message);
+    else io.err(`okta-braintrust-sync ${command.name}: ${(e as Error).message}`);
+    return e instanceof CliError ? e.exitCode : EXIT.error;
   }
 }
 
 if (require.main === module) {
+  // Exit explicitly: idle keep-alive sockets must not hold the process open (pipes and files are written synchronously on Linux).
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

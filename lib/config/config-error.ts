@@ -3,8 +3,9 @@ export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],
+    headline = "invalid configuration",
   ) {
-    super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`${file}: ${headline}\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }

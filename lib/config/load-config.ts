@@ -24,7 +24,7 @@ export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessE
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   if (!existsSync(file)) {
-    throw new ConfigError(file, [`file not found; pass --config FILE or set ${CONFIG_ENV} (default ./${DEFAULT_CONFIG_FILE})`]);
+    throw new ConfigError(file, [`file not found; pass --config FILE or set ${CONFIG_ENV} (default ./${DEFAULT_CONFIG_FILE})`], "cannot read the configuration");
   }
   return { config: parseConfig(readFileSync(file, "utf8"), file, env), file, baseDir: dirname(file) };
 }

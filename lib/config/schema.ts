@@ -105,6 +105,16 @@ export const auditSchema = z
   })
   .strict();
 
+export const safetySchema = z
+  .object({
+    /**
+     * The removal guard: `apply` stops before changing anything when an org's plan removes more
+     * members, groups and memberships than this, unless run with `--allow-mass-removal`.
+     */
+    max_removals: z.number().int().min(0).default(10),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     okta: oktaSchema,
@@ -119,6 +129,7 @@ export const configSchema = z
     sync_options: syncOptionsSchema.default({ remove_extra: false, send_invite_emails: true }),
     terraform: terraformSchema.default({ resource_type: "terraform_data", state_dir: "state", shards_per_kind: 32 }),
     audit: auditSchema.default({ directory: "logs/audit" }),
+    safety: safetySchema.default({ max_removals: 10 }),
   })
   .strict();
 

@@ -1,6 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { OktaApiError, headerValue, urlWithoutQuery } from "../http/api-error";
+import { logHttp } from "../http/http-log";
 import { DEFAULT_RETRY_POLICY, oktaResetWaitMs, requestWithRetry, type RetryPolicy } from "../http/retry";
+import type { HttpLog } from "../log/structured-log";
 
 /** The fields of Okta's User and Group objects that the sync reads (okta-api.md sections 2 and 3). */
 export interface OktaUser {
@@ -22,6 +24,8 @@ export interface OktaClientOptions {
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly log?: (line: string) => void;
+  /** Structured log of every HTTP exchange (LOG_LEVEL=debug). */
+  readonly httpLog?: HttpLog;
 }
 
 /** Okta page size: the documented maximum for users, and Okta's advice for groups and members. */
@@ -58,6 +62,7 @@ export class OktaClient {
       this.calls += 1;
       return config;
     });
+    if (options.httpLog) logHttp(this.http, "okta", options.httpLog, ["x-okta-request-id"]);
   }
 
   /** Users matching a `search` expression (which, unlike `filter`, takes custom attributes). */
@@ -71,6 +76,12 @@ export class OktaClient {
 
   listGroupMembers(groupId: string): Promise<OktaUser[]> {
     return this.listAll<OktaUser>(this.url(`/api/v1/groups/${encodeURIComponent(groupId)}/users`, { limit: String(OKTA_PAGE_SIZE) }));
+  }
+
+  /** One page of at most `limit` users or groups: `validate` uses it to prove the token can read them and that a search expression is accepted. */
+  async firstPage(path: "/api/v1/users" | "/api/v1/groups", query: Record<string, string> = {}, limit = 1): Promise<unknown[]> {
+    const response = await this.get(this.url(path, { ...query, limit: String(limit) }));
+    return Array.isArray(response.data) ? response.data : [];
   }
 
   private url(path: string, query: Record<string, string>): string {

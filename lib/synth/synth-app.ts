@@ -5,6 +5,7 @@ import { membershipKey, type InviteFollowupSpec, type Target } from "../../provi
 import { readPending } from "../../providers/braintrust/pending";
 import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
+import type { HttpLog } from "../log/structured-log";
 import { computeDesiredState, type DesiredState } from "../model/desired-state";
 import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
 import { readDirectory } from "../okta/read-directory";
@@ -29,6 +30,8 @@ export interface SynthOptions {
   /** cdktf output directory; stacks land in `<outdir>/stacks/<alias>`. */
   readonly outdir: string;
   readonly log?: (line: string) => void;
+  /** Structured log of every Okta call (LOG_LEVEL=debug). */
+  readonly httpLog?: HttpLog;
 }
 
 export interface SynthResult {
@@ -63,6 +66,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     timeoutMs: config.okta.timeout_seconds * 1000,
     retry: { retries: config.okta.max_retries, baseDelayMs: 250, maxDelayMs: 60_000 },
     log,
+    httpLog: options.httpLog,
   });
   const snapshot = await readDirectory(config, okta, { onProgress: log });
   const desired = computeDesiredState(config, snapshot);

@@ -69,6 +69,8 @@ export async function init(stackDir: string, env: NodeJS.ProcessEnv): Promise<vo
 /** One planned instance change, by kind and key. */
 export interface PlannedChange {
   readonly kind: Kind;
+  /** Terraform's address, as apply prints it, e.g. `terraform_data.member_03["ada@acme.example"]`. */
+  readonly address: string;
   readonly key: string;
   readonly action: "create" | "delete" | "replace";
 }
@@ -76,6 +78,8 @@ export interface PlannedChange {
 export interface PlanResult {
   readonly changes: PlannedChange[];
   readonly planFile: string;
+  /** Terraform's own plan output (`--verbose`). */
+  readonly text: string;
 }
 
 /** `terraform plan -out`, then `terraform show -json` to read what would change. */
@@ -84,7 +88,7 @@ export async function plan(stackDir: string, env: NodeJS.ProcessEnv, planFile = 
   if (r.code === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${r.stderr || r.stdout}`);
   const shown = await runTerraform(stackDir, ["show", "-json", planFile], env);
   if (shown.code !== 0) throw new Error(`terraform show failed in ${stackDir}:\n${shown.stderr}`);
-  return { changes: changesOf(JSON.parse(shown.stdout)), planFile };
+  return { changes: changesOf(JSON.parse(shown.stdout)), planFile, text: r.stdout };
 }
 
 /** Applies a saved plan, so that what was shown is what runs. Resolves with terraform's exit code. */
@@ -100,7 +104,7 @@ export function changesOf(planJson: any): PlannedChange[] {
     if (!kind || rc.index === undefined) continue;
     const actions: string[] = rc.change?.actions ?? [];
     const action = actions.includes("create") && actions.includes("delete") ? "replace" : actions.includes("create") ? "create" : actions.includes("delete") ? "delete" : undefined;
-    if (action) out.push({ kind, key: String(rc.index), action });
+    if (action) out.push({ kind, address: String(rc.address), key: String(rc.index), action });
   }
   const order = (k: Kind) => KINDS.indexOf(k);
   return out.sort((a, b) => order(a.kind) - order(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

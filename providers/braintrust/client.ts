@@ -1,6 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { BraintrustApiError, headerValue, urlWithoutQuery } from "../../lib/http/api-error";
+import { logHttp } from "../../lib/http/http-log";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, requestWithRetry, retryAfterMs } from "../../lib/http/retry";
+import type { HttpLog } from "../../lib/log/structured-log";
 
 /** Shapes from the Braintrust OpenAPI document (braintrust-api.md section 12), trimmed to what we use. */
 export interface BtUser {
@@ -38,6 +40,8 @@ export interface BraintrustClientOptions {
   /** Page size for list calls (no documented default or maximum). Default 100. */
   readonly pageSize?: number;
   readonly log?: (line: string) => void;
+  /** Structured log of every HTTP exchange (LOG_LEVEL=debug). */
+  readonly httpLog?: HttpLog;
 }
 
 /** The Braintrust REST calls the handler makes; every call goes through one retry layer. */
@@ -62,6 +66,7 @@ export class BraintrustClient {
       this.calls += 1;
       return config;
     });
+    if (options.httpLog) logHttp(this.http, "braintrust", options.httpLog, REQUEST_ID_HEADERS);
   }
 
   async findUserByEmail(email: string): Promise<BtUser | undefined> {
@@ -93,6 +98,20 @@ export class BraintrustClient {
 
   patchOrgMembers(body: PatchOrgMembersBody): Promise<{ status: string; org_id: string; send_email_error?: string | null }> {
     return this.send("PATCH", "/v1/organization/members", { ...body, ...this.orgBody() });
+  }
+
+  /** The organizations the key can see (one page, no `org_name` filter), so `validate` can say which org a key names. */
+  async organizations(): Promise<{ id: string; name: string }[]> {
+    const page = await this.send<{ objects: { id: string; name: string }[] }>("GET", "/v1/organization", undefined, { limit: this.pageSize });
+    return page?.objects ?? [];
+  }
+
+  /** One page of at most `limit` objects of a list endpoint (scoped by `org_name` when set): proves the key can read them. */
+  async firstPage(path: "/v1/group" | "/v1/user", limit = 1): Promise<unknown[]> {
+    const params: Record<string, string | number> = { limit };
+    if (this.options.orgName) params.org_name = this.options.orgName;
+    const page = await this.send<{ objects: unknown[] }>("GET", path, undefined, params);
+    return page?.objects ?? [];
   }
 
   private orgBody(): { org_name?: string } {
@@ -147,8 +166,10 @@ export function isNotFound(error: unknown): boolean {
   return error.status === 400 && /not\s*found/i.test(error.detail ?? "");
 }
 
+const REQUEST_ID_HEADERS = ["x-bt-request-id", "x-amz-cf-id", "x-request-id"];
+
 function requestId(r: AxiosResponse): string | undefined {
-  return headerValue(r.headers, "x-bt-request-id") ?? headerValue(r.headers, "x-amz-cf-id") ?? headerValue(r.headers, "x-request-id");
+  return REQUEST_ID_HEADERS.map((h) => headerValue(r.headers, h)).find(Boolean);
 }
 
 /** Error bodies are text or JSON of no fixed shape: try a `message`/`error` field, else the text. */

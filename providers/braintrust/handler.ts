@@ -8,6 +8,7 @@
 import { ENV, KINDS, membershipKey, type Action, type Kind, type SpecOf, type Target } from "./contract";
 import { BraintrustClient } from "./client";
 import { writeAudit } from "./audit";
+import { structuredHttpLog } from "../../lib/log/structured-log";
 import type { KindHandler, Outcome } from "./kinds/kind-handler";
 import { group } from "./kinds/group";
 import { groupSettings } from "./kinds/group-settings";
@@ -72,7 +73,8 @@ export async function handle(inv: Invocation, env: NodeJS.ProcessEnv, log: (line
   try {
     const apiKey = env[target.apiKeyEnv];
     if (!apiKey) throw new Error(`environment variable ${target.apiKeyEnv} (the API key of Braintrust org "${target.alias}") is not set`);
-    client = new BraintrustClient({ apiUrl: target.apiUrl, apiKey, orgName: target.orgName, timeoutMs: target.timeoutMs, log });
+    const httpLog = structuredHttpLog({ env, secrets: [apiKey], fields: { execution_id: inv.executionId, org: target.alias } });
+    client = new BraintrustClient({ apiUrl: target.apiUrl, apiKey, orgName: target.orgName, timeoutMs: target.timeoutMs, log, httpLog });
     const handler = HANDLERS[inv.kind] as KindHandler<unknown>;
     const ctx = { client, target, inviteGroups: inv.inviteGroups, log };
     const result = inv.action === "create" ? await handler.create(ctx, inv.spec) : await handler.destroy(ctx, inv.spec);

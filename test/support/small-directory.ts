@@ -18,7 +18,7 @@ export function seedSmallDirectory(okta: OktaServer) {
   return { ml, evals, alice, bob, carol, dave };
 }
 
-export function smallConfig(oktaUrl: string, braintrustUrl: string, options: { removeExtra?: boolean; resourceType?: string } = {}): string {
+export function smallConfig(oktaUrl: string, braintrustUrl: string, options: { removeExtra?: boolean; resourceType?: string; maxRemovals?: number } = {}): string {
   return `okta:
   domain: ${oktaUrl}
   api_token: \${OKTA_API_TOKEN}
@@ -48,5 +48,5 @@ sync_options:
 terraform:
   resource_type: ${options.resourceType ?? "terraform_data"}
   shards_per_kind: 4
-`;
+${options.maxRemovals === undefined ? "" : `safety:\n  max_removals: ${options.maxRemovals}\n`}`;
 }

@@ -48,7 +48,7 @@ export class Workspace {
     const dir = join(this.dir, "logs", "audit");
     let names: string[] = [];
     try {
-      names = readdirSync(dir);
+      names = readdirSync(dir).filter((n) => /^events-.*\.jsonl$/.test(n));
     } catch {
       return [];
     }

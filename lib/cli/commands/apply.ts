@@ -1,0 +1,159 @@
+import { createInterface } from "node:readline/promises";
+import type { OrgResult } from "../../audit/run-summary";
+import { guardText, planText } from "../../report/render-plan";
+import { duration, textTable } from "../../report/text-table";
+import { orgPaths } from "../../synth/synth-app";
+import { applyPlan } from "../../terraform/terraform-runner";
+import { logLevelFrom } from "../../log/structured-log";
+import { ApplyProgress } from "../apply-progress";
+import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, ORG_HELP, ORG_OPTION, positiveInteger, type Command } from "../command";
+import { selectOrgs } from "../context";
+import { EXIT, type Io } from "../io";
+import { planOrgs } from "../plan-orgs";
+import { RunRecord } from "../run-record";
+
+export const apply: Command = {
+  name: "apply",
+  summary: "Plan, show the changes, confirm, then apply the saved plans org by org",
+  help: `Usage: okta-braintrust-sync apply [--config FILE] [--org ALIAS]... [--auto-approve] [--dry-run]
+                                  [--max-concurrent N] [--continue-on-error] [--allow-mass-removal]
+
+Plans every selected org (as plan does), shows the changes, asks for confirmation, and applies the
+*saved* plans, so what was shown is what runs. Orgs are applied one after another; the first org
+that fails stops the rest unless --continue-on-error. Ends with a table of what happened per org.
+A failed change is recorded in the audit log and retried by the next apply.
+
+Removal guard: when an org's plan removes more members, groups and memberships than
+safety.max_removals (default 10), apply stops before changing anything (exit 3).
+
+Exit status: 0 = applied (or nothing to do), 1 = error or a failed change, 3 = stopped by the removal guard.
+
+${optionLines([
+  CONFIG_HELP,
+  ORG_HELP,
+  ["    --auto-approve", "apply without asking (required when there is no terminal)"],
+  ["    --dry-run", "plan and show the changes, apply nothing"],
+  ["    --max-concurrent N", "handler calls Terraform runs at once (terraform -parallelism; default 10)"],
+  ["    --continue-on-error", "go on with the next org after one fails"],
+  ["    --allow-mass-removal", "apply even when a plan removes more than safety.max_removals"],
+  HELP_HELP,
+])}
+`,
+  options: {
+    ...CONFIG_OPTION,
+    ...ORG_OPTION,
+    "auto-approve": { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    "max-concurrent": { type: "string" },
+    "continue-on-error": { type: "boolean" },
+    "allow-mass-removal": { type: "boolean" },
+  },
+  async run(values, io, argv) {
+    const parallelism = positiveInteger(values["max-concurrent"], "--max-concurrent", 10);
+    const selection = selectOrgs(io, values.config as string | undefined, values.org as string[] | undefined);
+    const record = new RunRecord(values["dry-run"] ? "apply --dry-run" : "apply", [...argv], selection.loaded);
+    try {
+      const { report, plans, synth, terraformEnv } = await planOrgs(io, selection, record.executionId);
+      record.planned(report);
+      io.out();
+      for (const line of planText(report).filter((l) => !l.startsWith("Removal guard:"))) io.out(line);
+
+      if (!report.has_changes) {
+        io.out("Nothing to apply.");
+        record.finish("no_changes");
+        return EXIT.ok;
+      }
+      if (report.safety.exceeded.length > 0 && !values["allow-mass-removal"]) {
+        for (const line of guardText(report)) io.err(line.replace("apply will stop unless run with --allow-mass-removal.", "Nothing was changed."));
+        io.err(
+          `Review the removals above. If they are intended, run again with --allow-mass-removal; ` +
+            `if your organization expects changes this large, raise safety.max_removals in ${selection.loaded.file}. ` +
+            `If they are not intended, check the Okta filters and group mappings in the config.`,
+        );
+        record.finish("stopped_by_removal_guard", `removals above safety.max_removals (${report.safety.max_removals}) in ${report.safety.exceeded.join(", ")}`);
+        return EXIT.guard;
+      }
+      const changed = report.orgs.filter((r) => r.has_changes).map((r) => r.alias);
+      if (values["dry-run"]) {
+        io.out(`Dry run: nothing was applied (${changed.join(", ")} would change).`);
+        for (const alias of changed) record.orgResult(alias, "not_applied");
+        record.finish("changes_planned", "dry run");
+        return EXIT.ok;
+      }
+      if (!values["auto-approve"]) {
+        if (!io.interactive) {
+          io.err("okta-braintrust-sync: refusing to apply without a terminal to confirm on; pass --auto-approve");
+          record.finish("refused", "no terminal and no --auto-approve");
+          return EXIT.error;
+        }
+        if (!(await confirm(`Apply these changes to ${changed.join(", ")}? Only "yes" is accepted: `))) {
+          io.out("Apply cancelled; nothing was changed.");
+          record.finish("cancelled");
+          return EXIT.error;
+        }
+      }
+
+      const rows: { alias: string; result: OrgResult; done: number; failed: number; total: number; ms: number }[] = [];
+      let stop = false;
+      for (const alias of changed) {
+        const total = plans[alias].changes.length;
+        if (stop) {
+          record.orgResult(alias, "skipped");
+          rows.push({ alias, result: "skipped", done: 0, failed: 0, total, ms: 0 });
+          continue;
+        }
+        const started = Date.now();
+        io.err(`${alias}: applying ${total} instance changes (parallelism ${parallelism})...`);
+        const progress = new ApplyProgress(io, alias, plans[alias].changes, logLevelFrom(io.env) === "debug");
+        const result = await applyPlan(synth.stackDirs[alias], terraformEnv, plans[alias].planFile, parallelism, progress.onLine);
+        progress.finish();
+        const ok = result.code === 0;
+        if (!ok && progress.counts.failed === 0) io.err(`${alias}: terraform apply failed:\n${result.stderr.trim() || result.stdout.trim()}`);
+        record.orgResult(alias, ok ? "applied" : "failed");
+        rows.push({ alias, result: ok ? "applied" : "failed", ...progress.counts, ms: Date.now() - started });
+        if (!ok && !values["continue-on-error"]) stop = true;
+      }
+      const failed = rows.filter((r) => r.result === "failed");
+      const summary = record.finish(failed.length ? "failed" : "applied", failed.length ? `failed: ${failed.map((r) => r.alias).join(", ")}` : undefined);
+      printResults(io, report.orgs.filter((r) => !r.has_changes).map((r) => r.alias), rows, summary.api_calls, record.executionId);
+      if (failed.length) {
+        io.err(
+          `\n${summary.error_events} change(s) failed (see above and ${orgPaths(selection.loaded, "").auditDir}); the rest were applied. ` +
+            `Run apply again to retry the failed ones${rows.some((r) => r.result === "skipped") ? " and to apply the skipped orgs" : ""}.`,
+        );
+      }
+      return failed.length ? EXIT.error : EXIT.ok;
+    } catch (e) {
+      record.finish("error", (e as Error).message);
+      throw e;
+    }
+  },
+};
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(`\n${question}`)).trim() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+function printResults(
+  io: Io,
+  unchanged: string[],
+  rows: { alias: string; result: OrgResult; done: number; failed: number; total: number; ms: number }[],
+  apiCalls: number,
+  executionId: string,
+): void {
+  io.out();
+  const table = textTable(
+    ["ORG", "RESULT", "APPLIED", "FAILED", "TIME"],
+    [
+      ...rows.map((r) => [r.alias, r.result, `${r.done - r.failed}/${r.total}`, String(r.failed), r.result === "skipped" ? "-" : duration(r.ms)]),
+      ...unchanged.map((a) => [a, "no changes", "0/0", "0", "-"]),
+    ],
+  );
+  for (const line of table) io.out(line);
+  io.out(`\nBraintrust API calls: ${apiCalls}. Execution ${executionId}; audit events and the run summary are under the audit directory.`);
+}

@@ -1,0 +1,35 @@
+import { ENV } from "../../providers/braintrust/contract";
+import { buildPlanReport, type PlanReport } from "../report/plan-report";
+import { synthesize, type SynthResult } from "../synth/synth-app";
+import { init, plan, type PlanResult } from "../terraform/terraform-runner";
+import { httpLogFor, outdirOf, type Selection } from "./context";
+import type { Io } from "./io";
+
+export interface PlannedOrgs {
+  readonly synth: SynthResult;
+  readonly plans: Record<string, PlanResult>;
+  readonly report: PlanReport;
+  /** The environment Terraform runs with: the caller's, plus the execution id every handler call records. */
+  readonly terraformEnv: NodeJS.ProcessEnv;
+}
+
+/** Synthesizes every stack, then `terraform init` and `plan -out` for the selected orgs, reporting progress on stderr. */
+export async function planOrgs(io: Io, selection: Selection, executionId: string): Promise<PlannedOrgs> {
+  const { loaded, aliases } = selection;
+  const terraformEnv = { ...io.env, [ENV.executionId]: executionId };
+  const started = Date.now();
+  io.err(`Reading Okta (${loaded.config.okta.domain}) and synthesizing ${Object.keys(loaded.config.braintrust_orgs).length} org stacks...`);
+  const synth = await synthesize({ loaded, env: io.env, outdir: outdirOf(io), log: (l) => io.err(`  ${l}`), httpLog: httpLogFor(io, loaded, executionId) });
+  io.err(`Synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s with ${synth.oktaCalls} Okta calls.`);
+  const plans: Record<string, PlanResult> = {};
+  for (const alias of aliases) {
+    io.err(`${alias}: terraform init and plan...`);
+    await init(synth.stackDirs[alias], terraformEnv);
+    plans[alias] = await plan(synth.stackDirs[alias], terraformEnv);
+  }
+  const report = buildPlanReport(
+    aliases.map((alias) => ({ alias, changes: plans[alias].changes, removeExtra: loaded.config.sync_options.remove_extra })),
+    loaded.config.safety.max_removals,
+  );
+  return { synth, plans, report, terraformEnv };
+}

@@ -1,0 +1,93 @@
+import { summaryLine, type Membership, type OrgPlanReport, type PlanReport } from "./plan-report";
+
+/** One titled list of a plan, shared by the text and Markdown forms. */
+interface Section {
+  readonly title: string;
+  readonly sign: string;
+  readonly items: string[];
+}
+
+const membership = (m: Membership) => `${m.group} ← ${m.email}`;
+
+export function sectionsOf(r: OrgPlanReport): Section[] {
+  return [
+    { title: "Members to invite", sign: "+", items: r.users.invite },
+    { title: "Members to remove", sign: "-", items: r.users.remove },
+    { title: "Members leaving the sync, kept in Braintrust (remove_extra is off)", sign: "~", items: r.users.retain },
+    { title: "Groups to create", sign: "+", items: r.groups.create },
+    { title: "Groups to update (description)", sign: "~", items: r.groups.change },
+    { title: "Groups to delete", sign: "-", items: r.groups.delete },
+    { title: "Groups leaving the sync, kept in Braintrust (remove_extra is off)", sign: "~", items: r.groups.retain },
+    { title: "Memberships to add", sign: "+", items: r.memberships.add.map(membership) },
+    { title: "Memberships to remove", sign: "-", items: r.memberships.remove.map(membership) },
+    { title: "Pending invitees to check again", sign: "?", items: r.pending_checks.map(membership) },
+    { title: "Failed earlier, to retry", sign: "↻", items: r.retries.map((x) => `${x.kind} ${x.key}`) },
+  ].filter((s) => s.items.length > 0);
+}
+
+/** The human summary: one header line per org, then its lists. */
+export function planText(report: PlanReport): string[] {
+  const lines: string[] = [];
+  for (const r of report.orgs) {
+    lines.push(`${r.alias}: ${summaryLine(r)}`);
+    for (const s of sectionsOf(r)) {
+      lines.push(`  ${s.title} (${s.items.length}):`);
+      for (const item of s.items) lines.push(`    ${s.sign} ${item}`);
+    }
+    lines.push("");
+  }
+  lines.push(...guardText(report));
+  return lines;
+}
+
+export function guardText(report: PlanReport): string[] {
+  return report.orgs
+    .filter((r) => report.safety.exceeded.includes(r.alias))
+    .map(
+      (r) =>
+        `Removal guard: ${r.alias} would lose ${r.removals} members, groups or memberships, more than safety.max_removals (${report.safety.max_removals}). ` +
+        `apply will stop unless run with --allow-mass-removal.`,
+    );
+}
+
+/** Lists longer than this fold into a <details> block in Markdown, so a PR comment stays readable. */
+const FOLD_AFTER = 15;
+
+/** The same summary as Markdown, for a pull-request comment. The first line is a marker a CI job can find to update its comment. */
+export function planMarkdown(report: PlanReport, meta: { readonly executionId: string; readonly when: Date }): string {
+  const out: string[] = ["<!-- okta-braintrust-sync plan -->", "## okta-braintrust-sync plan", ""];
+  out.push(report.has_changes ? "Applying this plan makes the changes below in Braintrust." : "**No changes.** Braintrust matches Okta.");
+  out.push("");
+  out.push("| Org | Invite | Remove | Groups +/~/− | Memberships +/− | Pending checks | Retries |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of report.orgs) {
+    out.push(
+      `| ${md(r.alias)} | ${r.users.invite.length} | ${r.users.remove.length} | ${r.groups.create.length}/${r.groups.change.length}/${r.groups.delete.length} | ` +
+        `${r.memberships.add.length}/${r.memberships.remove.length} | ${r.pending_checks.length} | ${r.retries.length} |`,
+    );
+  }
+  for (const line of guardText(report)) out.push("", `> [!WARNING]`, `> ${md(line)}`);
+  for (const r of report.orgs.filter((x) => x.has_changes)) {
+    out.push("", `### ${md(r.alias)}`, "", md(summaryLine(r)));
+    for (const s of sectionsOf(r)) {
+      const items = s.items.map((i) => `- ${s.sign === "-" ? "➖" : s.sign === "+" ? "➕" : s.sign} ${md(i)}`);
+      if (items.length > FOLD_AFTER) out.push("", `<details><summary>${md(s.title)} (${items.length})</summary>`, "", ...items, "", "</details>");
+      else out.push("", `**${md(s.title)}** (${items.length})`, "", ...items);
+    }
+  }
+  out.push("", `<sub>execution ${md(meta.executionId)} · ${meta.when.toISOString()}</sub>`, "");
+  return out.join("\n");
+}
+
+/**
+ * Escapes text for inline Markdown and HTML: names come from Okta and may hold any character. Every
+ * use is mid-line (after a list marker or in a table cell), so line-start syntax needs no escape.
+ */
+export function md(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([\\`*_[\]|~])/g, "\\$1")
+    .replace(/\r?\n/g, " ");
+}

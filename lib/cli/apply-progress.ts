@@ -46,9 +46,9 @@ export class ApplyProgress {
     }
     if (/^okta-braintrust-sync: .* failed: /.test(text)) {
       this.failed += 1;
-      this.step();
       this.clear();
       this.print(`${this.alias}: ${text.replace(/^okta-braintrust-sync: /, "")}`);
+      this.step();
     }
   };
 

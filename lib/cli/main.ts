@@ -14,7 +14,7 @@ import { synth } from "./commands/synth";
 import { validate } from "./commands/validate";
 import { CliError, EXIT, processIo, type Io } from "./io";
 
-const COMMANDS: readonly Command[] = [validate, plan, apply, show, status, synth];
+export const COMMANDS: readonly Command[] = [validate, plan, apply, show, status, synth];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

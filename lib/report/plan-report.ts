@@ -109,7 +109,7 @@ export function buildOrgReport({ alias, changes, removeExtra }: OrgPlanInput): O
 }
 
 /** `ml-team#1a2b3c4d` -> `ml-team`: a settings instance is keyed by name and a hash of its settings. */
-function settingsName(key: string): string {
+export function settingsName(key: string): string {
   return key.replace(/#[0-9a-f]{8}$/, "");
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { AuditEvent } from "../../providers/braintrust/audit";
 import { loadConfig } from "../../lib/config/load-config";
 import { synthesize, type SynthResult } from "../../lib/synth/synth-app";
-import { displayKey } from "../../lib/terraform/plan-summary";
+import { settingsName } from "../../lib/report/plan-report";
 import { applyPlan, init, plan, type PlannedChange, type RunResult } from "../../lib/terraform/terraform-runner";
 import { SANDBOX_ENV } from "../../sandbox/sample-company";
 
@@ -58,5 +58,5 @@ export class Workspace {
 
 /** `kind action key` lines, for exact comparisons of a plan. */
 export function lines(changes: readonly PlannedChange[]): string[] {
-  return changes.map((c) => `${c.action} ${c.kind} ${displayKey(c)}`).sort();
+  return changes.map((c) => `${c.action} ${c.kind} ${c.kind === "group_settings" ? settingsName(c.key) : c.key}`).sort();
 }

@@ -46,7 +46,10 @@ function printOrg(io: Io, org: ManagedOrg, gap: boolean): void {
   io.out(`  state ${org.state_file} (serial ${org.serial ?? "?"}, last changed ${org.last_changed})`);
   if (org.groups.length) {
     io.out();
-    const rows = org.groups.map((g) => [g.name, String(g.members.length), g.description ?? "", g.members.join(", ")]);
+    // A membership whose invitee has not accepted is in state but not yet in Braintrust: say so.
+    const waiting = new Set(org.pending.map((p) => `${p.group}\u0000${p.email}`));
+    const who = (group: string, email: string) => (waiting.has(`${group}\u0000${email}`) ? `${email} (invited)` : email);
+    const rows = org.groups.map((g) => [g.name, String(g.members.length), g.description ?? "", g.members.map((m) => who(g.name, m)).join(", ")]);
     for (const line of textTable(["GROUP", "MEMBERS", "DESCRIPTION", "WHO"], rows)) io.out(`  ${line}`);
   }
   if (org.members.length) {

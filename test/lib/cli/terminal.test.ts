@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLI, type CliResult } from "../../support/cli";
+import { startServers, type LocalServers } from "../../support/servers";
+import { seedSmallDirectory, smallConfig } from "../../support/small-directory";
+import { Workspace } from "../../support/workspace";
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `input`. */
+function onTerminal(ws: Workspace, args: string[], input: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+    const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: ws.dir, env: ws.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr: "" }));
+    child.stdin.write(input);
+  });
+}
+
+describe("apply on a terminal", () => {
+  let servers: LocalServers;
+  let ws: Workspace;
+
+  beforeEach(async () => {
+    servers = await startServers({ pendingUsersVisible: true });
+    seedSmallDirectory(servers.okta);
+    ws = new Workspace();
+    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url));
+  });
+
+  afterEach(async () => {
+    await servers.stop();
+  });
+
+  it("asks for confirmation: anything but yes cancels and changes nothing; yes applies with progress in place", async () => {
+    const declined = await onTerminal(ws, ["apply", "--org", "acme"], "y\n");
+    expect(declined.code).toBe(1);
+    expect(declined.stdout).toContain('Apply these changes to acme? Only "yes" is accepted: ');
+    expect(declined.stdout).toContain("Apply cancelled; nothing was changed.");
+    expect(servers.braintrust.view("Acme").pending).toEqual([]);
+
+    const accepted = await onTerminal(ws, ["apply", "--org", "acme"], "yes\n");
+    expect(accepted.code, accepted.stdout).toBe(0);
+    // On a terminal the progress line is rewritten in place rather than printed line after line.
+    expect(accepted.stdout).toContain("\r\x1b[2Kacme: 8/8 instances done (100%)");
+    expect(accepted.stdout).toMatch(/acme +applied +8\/8 +0 /);
+    expect(servers.braintrust.view("Acme").pending).toEqual(["alice@example.com", "bob@example.com"]);
+  });
+});

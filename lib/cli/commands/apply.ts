@@ -95,6 +95,15 @@ ${optionLines([
 
       const rows: { alias: string; result: OrgResult; done: number; failed: number; total: number; ms: number }[] = [];
       let stop = false;
+      // Ctrl-C reaches Terraform too (same process group), which finishes the calls in flight and
+      // stops; we wait for it so that state and the run summary are written, and skip later orgs.
+      let interrupted = false;
+      const onInterrupt = () => {
+        if (interrupted) process.exit(130);
+        interrupted = stop = true;
+        io.err("\nInterrupted: waiting for Terraform to finish the changes in flight (Ctrl-C again to quit at once)...");
+      };
+      process.on("SIGINT", onInterrupt);
       for (const alias of changed) {
         const total = plans[alias].changes.length;
         if (stop) {
@@ -113,8 +122,11 @@ ${optionLines([
         rows.push({ alias, result: ok ? "applied" : "failed", ...progress.counts, ms: Date.now() - started });
         if (!ok && !values["continue-on-error"]) stop = true;
       }
+      process.off("SIGINT", onInterrupt);
       const failed = rows.filter((r) => r.result === "failed");
-      const summary = record.finish(failed.length ? "failed" : "applied", failed.length ? `failed: ${failed.map((r) => r.alias).join(", ")}` : undefined);
+      const summary = interrupted
+        ? record.finish("cancelled", "interrupted during apply")
+        : record.finish(failed.length ? "failed" : "applied", failed.length ? `failed: ${failed.map((r) => r.alias).join(", ")}` : undefined);
       printResults(io, report.orgs.filter((r) => !r.has_changes).map((r) => r.alias), rows, summary.api_calls, record.executionId);
       if (failed.length) {
         io.err(
@@ -122,7 +134,7 @@ ${optionLines([
             `Run apply again to retry the failed ones${rows.some((r) => r.result === "skipped") ? " and to apply the skipped orgs" : ""}.`,
         );
       }
-      return failed.length ? EXIT.error : EXIT.ok;
+      return failed.length || interrupted ? EXIT.error : EXIT.ok;
     } catch (e) {
       record.finish("error", (e as Error).message);
       throw e;

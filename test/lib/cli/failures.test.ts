@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_ENV } from "../../../sandbox/sample-company";
-import { runCli } from "../../support/cli";
+import { CLI, runCli } from "../../support/cli";
 import { startServers, type LocalServers } from "../../support/servers";
 import { seedSmallDirectory, smallConfig } from "../../support/small-directory";
 import { Workspace } from "../../support/workspace";
@@ -93,5 +94,23 @@ describe("failed runs, --continue-on-error, status and the removal guard", () =>
     expect(servers.braintrust.view("Acme").groups.evals.members).toEqual([]);
     // The people stay invited: removing memberships never removes a person from the org.
     expect(servers.braintrust.view("Acme").pending).toEqual(["alice@example.com", "bob@example.com"]);
+  });
+
+  it("Ctrl-C during apply lets Terraform finish the org in flight, skips the rest, and records the run as cancelled", async () => {
+    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url));
+    const child = spawn(process.execPath, [CLI, "apply", "--auto-approve"], { cwd: ws.dir, env: ws.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (String(d).includes("acme: applying")) child.kill("SIGINT");
+    });
+    const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+    expect(code).toBe(1);
+    expect(stderr).toContain("Interrupted: waiting for Terraform to finish the changes in flight (Ctrl-C again to quit at once)...");
+    expect(stdout).toMatch(/^acme +applied +8\/8 +0 /m);
+    expect(stdout).toMatch(/^research +skipped +0\/8 +0 +-$/m);
+    expect((await runCli(ws, ["status"])).stdout).toMatch(/ apply +cancelled +acme:applied research:skipped /);
   });
 });

@@ -48,6 +48,11 @@ describe("plan, apply, show and status, driven as a user would", () => {
     expect(markdown).toContain("| acme | 2 | 0 | 2/0/0 | 2/0 | 0 | 0 |");
     expect(markdown).toContain("- ➕ ml-team ← alice@example.com");
 
+    const verbose = await runCli(ws, ["plan", "--org", "acme", "--verbose"]);
+    expect(verbose.code).toBe(2);
+    expect(verbose.stdout.startsWith(ACME_PLAN + "--- terraform plan: acme ---\n")).toBe(true);
+    expect(verbose.stdout).toContain("Plan: 8 to add, 0 to change, 0 to destroy.");
+
     const json = await runCli(ws, ["plan", "--json"]);
     expect(json.code).toBe(2);
     const report = JSON.parse(json.stdout);

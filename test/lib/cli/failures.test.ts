@@ -1,45 +1,31 @@
 import { spawn } from "node:child_process";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_ENV } from "../../../sandbox/sample-company";
 import { CLI, runCli } from "../../support/cli";
-import { startServers, type LocalServers } from "../../support/servers";
-import { seedSmallDirectory, smallConfig } from "../../support/small-directory";
-import { Workspace } from "../../support/workspace";
+import { smallConfig } from "../../support/small-directory";
+import { useSmallSandbox } from "../../support/small-sandbox";
 
 const ACME_KEY = `Bearer ${SANDBOX_ENV.BRAINTRUST_API_KEY_ACME}`;
 
 describe("failed runs, --continue-on-error, status and the removal guard", () => {
-  let servers: LocalServers;
-  let ws: Workspace;
-  let dir: ReturnType<typeof seedSmallDirectory>;
-
-  beforeEach(async () => {
-    servers = await startServers({ pendingUsersVisible: true });
-    dir = seedSmallDirectory(servers.okta);
-    ws = new Workspace();
-  });
-
-  afterEach(async () => {
-    expect([...servers.okta.violations, ...servers.braintrust.violations]).toEqual([]);
-    await servers.stop();
-  });
+  const box = useSmallSandbox({ pendingUsersVisible: true });
 
   it("the first failed org stops the rest; status shows the failure; --continue-on-error goes on; the next apply converges", async () => {
-    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url));
+    box.ws.writeConfig(smallConfig(box.servers.okta.url, box.servers.braintrust.url));
     // Every group update in acme fails, retries included (invitees land in their groups through the
     // invitation, so the group updates that fail are the two descriptions); research is fine.
-    servers.braintrust.injectFault({ method: "PATCH", path: "/v1/group/", status: 500, count: 10_000, match: (_body, auth) => auth === ACME_KEY });
+    box.servers.braintrust.injectFault({ method: "PATCH", path: "/v1/group/", status: 500, count: 10_000, match: (_body, auth) => auth === ACME_KEY });
 
-    const failed = await runCli(ws, ["apply", "--auto-approve"]);
+    const failed = await runCli(box.ws, ["apply", "--auto-approve"]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^acme +failed +6\/8 +2 +\d+\.\d s$/m);
     expect(failed.stdout).toMatch(/^research +skipped +0\/8 +0 +-$/m);
     expect(failed.stderr).toMatch(/^acme: create group_settings "ml-team" in org acme failed: Braintrust PATCH \/v1\/group\/[0-9a-f-]+ failed with HTTP 500: Internal server error$/m);
     expect(failed.stderr).toContain("2 change(s) failed");
     expect(failed.stderr).toContain("Run apply again to retry the failed ones and to apply the skipped orgs.");
-    expect(servers.braintrust.view("Acme Research").pending).toEqual([]);
+    expect(box.servers.braintrust.view("Acme Research").pending).toEqual([]);
 
-    const status = await runCli(ws, ["status"]);
+    const status = await runCli(box.ws, ["status"]);
     expect(status.code).toBe(0);
     const lines = status.stdout.split("\n");
     expect(lines[1]).toMatch(/ apply +failed +acme:failed research:skipped +6 +2 /);
@@ -47,58 +33,58 @@ describe("failed runs, --continue-on-error, status and the removal guard", () =>
     expect(status.stdout).toContain(`Last run with problems: ${executionId} (apply, failed): failed: acme`);
     expect(status.stdout).toMatch(/^  acme  create group_settings evals: Braintrust PATCH \/v1\/group\/\S+ failed with HTTP 500: Internal server error$/m);
     expect(status.stdout).toMatch(/^  acme  create group_settings ml-team: Braintrust PATCH/m);
-    const json = JSON.parse((await runCli(ws, ["status", "--json", "--limit", "1"])).stdout);
+    const json = JSON.parse((await runCli(box.ws, ["status", "--json", "--limit", "1"])).stdout);
     expect(json.runs).toHaveLength(1);
     expect(json.runs[0]).toMatchObject({ execution_id: executionId, result: "failed", error_events: 2, orgs: { research: { result: "skipped" } } });
 
-    const onward = await runCli(ws, ["apply", "--auto-approve", "--continue-on-error"]);
+    const onward = await runCli(box.ws, ["apply", "--auto-approve", "--continue-on-error"]);
     expect(onward.code).toBe(1);
     expect(onward.stdout).toMatch(/^acme +failed +0\/2 +2 /m);
     expect(onward.stdout).toMatch(/^research +applied +8\/8 +0 /m);
-    expect(servers.braintrust.view("Acme Research").groups["ml-team"].members).toEqual(["carol@example.com"]);
+    expect(box.servers.braintrust.view("Acme Research").groups["ml-team"].members).toEqual(["carol@example.com"]);
 
-    servers.braintrust.clearFaults();
-    const healed = await runCli(ws, ["apply", "--auto-approve"]);
+    box.servers.braintrust.clearFaults();
+    const healed = await runCli(box.ws, ["apply", "--auto-approve"]);
     expect(healed.code, healed.stderr).toBe(0);
     expect(healed.stdout).toContain("Failed earlier, to retry (2):\n    ↻ group_settings evals\n    ↻ group_settings ml-team");
     expect(healed.stdout).toMatch(/^acme +applied +2\/2 +0 /m);
     expect(healed.stdout).toMatch(/^research +no changes +0\/0 +0 +-$/m);
-    expect(servers.braintrust.view("Acme").groups["ml-team"]).toEqual({ description: "Machine learning", members: ["alice@example.com"] });
-    expect((await runCli(ws, ["plan"])).code).toBe(0);
+    expect(box.servers.braintrust.view("Acme").groups["ml-team"]).toEqual({ description: "Machine learning", members: ["alice@example.com"] });
+    expect((await runCli(box.ws, ["plan"])).code).toBe(0);
   });
 
   it("the removal guard stops apply before any change when a plan removes more than safety.max_removals, until --allow-mass-removal", async () => {
-    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url, { maxRemovals: 1 }));
-    expect((await runCli(ws, ["apply", "--auto-approve"])).code).toBe(0);
-    servers.okta.removeFromGroup(dir.ml.id, dir.alice.id);
-    servers.okta.removeFromGroup(dir.evals.id, dir.bob.id);
+    box.ws.writeConfig(smallConfig(box.servers.okta.url, box.servers.braintrust.url, { maxRemovals: 1 }));
+    expect((await runCli(box.ws, ["apply", "--auto-approve"])).code).toBe(0);
+    box.servers.okta.removeFromGroup(box.dir.ml.id, box.dir.alice.id);
+    box.servers.okta.removeFromGroup(box.dir.evals.id, box.dir.bob.id);
 
-    const planned = await runCli(ws, ["plan", "--org", "acme"]);
+    const planned = await runCli(box.ws, ["plan", "--org", "acme"]);
     expect(planned.code).toBe(2);
     expect(planned.stdout).toContain("acme: 2 memberships to remove\n  Memberships to remove (2):\n    - evals ← bob@example.com\n    - ml-team ← alice@example.com\n");
     expect(planned.stdout).toContain(
       "Removal guard: acme would lose 2 members, groups or memberships, more than safety.max_removals (1). apply will stop unless run with --allow-mass-removal.",
     );
 
-    const stopped = await runCli(ws, ["apply", "--auto-approve"]);
+    const stopped = await runCli(box.ws, ["apply", "--auto-approve"]);
     expect(stopped.code).toBe(3);
     expect(stopped.stderr).toContain("Removal guard: acme would lose 2 members, groups or memberships, more than safety.max_removals (1). Nothing was changed.");
     expect(stopped.stderr).toContain("If they are intended, run again with --allow-mass-removal; if your organization expects changes this large, raise safety.max_removals in");
-    expect(servers.braintrust.view("Acme").groups["ml-team"].members).toEqual(["alice@example.com"]);
-    expect(servers.braintrust.view("Acme").groups.evals.members).toEqual(["bob@example.com"]);
-    expect((await runCli(ws, ["status"])).stdout).toMatch(/ apply +stopped_by_removal_guard +acme:planned research:no_changes /);
+    expect(box.servers.braintrust.view("Acme").groups["ml-team"].members).toEqual(["alice@example.com"]);
+    expect(box.servers.braintrust.view("Acme").groups.evals.members).toEqual(["bob@example.com"]);
+    expect((await runCli(box.ws, ["status"])).stdout).toMatch(/ apply +stopped_by_removal_guard +acme:planned research:no_changes /);
 
-    const allowed = await runCli(ws, ["apply", "--auto-approve", "--allow-mass-removal"]);
+    const allowed = await runCli(box.ws, ["apply", "--auto-approve", "--allow-mass-removal"]);
     expect(allowed.code, allowed.stderr).toBe(0);
-    expect(servers.braintrust.view("Acme").groups["ml-team"].members).toEqual([]);
-    expect(servers.braintrust.view("Acme").groups.evals.members).toEqual([]);
+    expect(box.servers.braintrust.view("Acme").groups["ml-team"].members).toEqual([]);
+    expect(box.servers.braintrust.view("Acme").groups.evals.members).toEqual([]);
     // The people stay invited: removing memberships never removes a person from the org.
-    expect(servers.braintrust.view("Acme").pending).toEqual(["alice@example.com", "bob@example.com"]);
+    expect(box.servers.braintrust.view("Acme").pending).toEqual(["alice@example.com", "bob@example.com"]);
   });
 
   it("Ctrl-C during apply lets Terraform finish the org in flight, skips the rest, and records the run as cancelled", async () => {
-    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url));
-    const child = spawn(process.execPath, [CLI, "apply", "--auto-approve"], { cwd: ws.dir, env: ws.env, stdio: ["ignore", "pipe", "pipe"] });
+    box.ws.writeConfig(smallConfig(box.servers.okta.url, box.servers.braintrust.url));
+    const child = spawn(process.execPath, [CLI, "apply", "--auto-approve"], { cwd: box.ws.dir, env: box.ws.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -111,6 +97,6 @@ describe("failed runs, --continue-on-error, status and the removal guard", () =>
     expect(stderr).toContain("Interrupted: waiting for Terraform to finish the changes in flight (Ctrl-C again to quit at once)...");
     expect(stdout).toMatch(/^acme +applied +8\/8 +0 /m);
     expect(stdout).toMatch(/^research +skipped +0\/8 +0 +-$/m);
-    expect((await runCli(ws, ["status"])).stdout).toMatch(/ apply +cancelled +acme:applied research:skipped /);
+    expect((await runCli(box.ws, ["status"])).stdout).toMatch(/ apply +cancelled +acme:applied research:skipped /);
   });
 });

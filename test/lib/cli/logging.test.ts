@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_ENV } from "../../../sandbox/sample-company";
 import { runCli } from "../../support/cli";
-import { startServers, type LocalServers } from "../../support/servers";
-import { seedSmallDirectory, smallConfig } from "../../support/small-directory";
-import { Workspace } from "../../support/workspace";
+import { useSmallSandbox } from "../../support/small-sandbox";
 
 interface LogLine {
   level: string;
@@ -27,30 +25,18 @@ function jsonLines(stderr: string): LogLine[] {
 }
 
 describe("structured HTTP logs (LOG_LEVEL=debug)", () => {
-  let servers: LocalServers;
-  let ws: Workspace;
-
-  beforeEach(async () => {
-    servers = await startServers({ pendingUsersVisible: true });
-    seedSmallDirectory(servers.okta);
-    ws = new Workspace();
-    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url));
-  });
-
-  afterEach(async () => {
-    await servers.stop();
-  });
+  const box = useSmallSandbox({ pendingUsersVisible: true }, { checkContract: false });
 
   it("logs every Okta and Braintrust call of a run as JSON with its execution id, and never a secret", async () => {
-    const r = await runCli(ws, ["apply", "--auto-approve", "--org", "acme"], { LOG_LEVEL: "debug" });
+    const r = await runCli(box.ws, ["apply", "--auto-approve", "--org", "acme"], { LOG_LEVEL: "debug" });
     expect(r.code, r.stderr).toBe(0);
     const executionId = /Execution (\S+);/.exec(r.stdout)![1];
     const logs = jsonLines(r.stderr);
     const okta = logs.filter((l) => l.service === "okta");
     const braintrust = logs.filter((l) => l.service === "braintrust");
     // Every exchange the servers saw is logged once: the CLI's Okta reads, and the handler's Braintrust calls (passed through from Terraform).
-    expect(okta).toHaveLength(servers.okta.exchanges.length);
-    expect(braintrust).toHaveLength(servers.braintrust.exchanges.length);
+    expect(okta).toHaveLength(box.servers.okta.exchanges.length);
+    expect(braintrust).toHaveLength(box.servers.braintrust.exchanges.length);
     for (const l of logs) {
       expect(l).toMatchObject({ level: "debug", event: "http_request", execution_id: executionId });
       expect(l.status).toBe(200);
@@ -64,10 +50,10 @@ describe("structured HTTP logs (LOG_LEVEL=debug)", () => {
   });
 
   it("STRUCTLOG_LEVEL=DEBUG works as the original tool documented; without either, there are no JSON lines", async () => {
-    const debug = await runCli(ws, ["plan", "--org", "acme"], { STRUCTLOG_LEVEL: "DEBUG" });
+    const debug = await runCli(box.ws, ["plan", "--org", "acme"], { STRUCTLOG_LEVEL: "DEBUG" });
     expect(debug.code).toBe(2);
     expect(jsonLines(debug.stderr).filter((l) => l.service === "okta").length).toBeGreaterThan(0);
-    const quiet = await runCli(ws, ["plan", "--org", "acme"]);
+    const quiet = await runCli(box.ws, ["plan", "--org", "acme"]);
     expect(quiet.code).toBe(2);
     expect(jsonLines(quiet.stderr)).toEqual([]);
   });

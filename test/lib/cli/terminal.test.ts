@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLI, type CliResult } from "../../support/cli";
-import { startServers, type LocalServers } from "../../support/servers";
-import { seedSmallDirectory, smallConfig } from "../../support/small-directory";
-import { Workspace } from "../../support/workspace";
+import type { Workspace } from "../../support/workspace";
+import { useSmallSandbox } from "../../support/small-sandbox";
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `input`. */
 function onTerminal(ws: Workspace, args: string[], input: string): Promise<CliResult> {
@@ -19,32 +18,20 @@ function onTerminal(ws: Workspace, args: string[], input: string): Promise<CliRe
 }
 
 describe("apply on a terminal", () => {
-  let servers: LocalServers;
-  let ws: Workspace;
-
-  beforeEach(async () => {
-    servers = await startServers({ pendingUsersVisible: true });
-    seedSmallDirectory(servers.okta);
-    ws = new Workspace();
-    ws.writeConfig(smallConfig(servers.okta.url, servers.braintrust.url));
-  });
-
-  afterEach(async () => {
-    await servers.stop();
-  });
+  const box = useSmallSandbox({ pendingUsersVisible: true }, { checkContract: false });
 
   it("asks for confirmation: anything but yes cancels and changes nothing; yes applies with progress in place", async () => {
-    const declined = await onTerminal(ws, ["apply", "--org", "acme"], "y\n");
+    const declined = await onTerminal(box.ws, ["apply", "--org", "acme"], "y\n");
     expect(declined.code).toBe(1);
     expect(declined.stdout).toContain('Apply these changes to acme? Only "yes" is accepted: ');
     expect(declined.stdout).toContain("Apply cancelled; nothing was changed.");
-    expect(servers.braintrust.view("Acme").pending).toEqual([]);
+    expect(box.servers.braintrust.view("Acme").pending).toEqual([]);
 
-    const accepted = await onTerminal(ws, ["apply", "--org", "acme"], "yes\n");
+    const accepted = await onTerminal(box.ws, ["apply", "--org", "acme"], "yes\n");
     expect(accepted.code, accepted.stdout).toBe(0);
     // On a terminal the progress line is rewritten in place rather than printed line after line.
     expect(accepted.stdout).toContain("\r\x1b[2Kacme: 8/8 instances done (100%)");
     expect(accepted.stdout).toMatch(/acme +applied +8\/8 +0 /);
-    expect(servers.braintrust.view("Acme").pending).toEqual(["alice@example.com", "bob@example.com"]);
+    expect(box.servers.braintrust.view("Acme").pending).toEqual(["alice@example.com", "bob@example.com"]);
   });
 });

@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import type { Kind } from "../../providers/braintrust/contract";
+import { readPending } from "../../providers/braintrust/pending";
+import { parseMembership, type Membership } from "../report/plan-report";
+import { kindOfBlock } from "../terraform/terraform-runner";
+
+/** What the tool manages in one org now, as Terraform's state records it. */
+export interface ManagedOrg {
+  readonly alias: string;
+  readonly state_file: string;
+  /** False before the first apply. */
+  readonly exists: boolean;
+  readonly serial: number | null;
+  readonly last_changed: string | null;
+  readonly members: string[];
+  readonly groups: { readonly name: string; readonly description: string | null; readonly members: string[] }[];
+  readonly memberships: number;
+  /** Memberships waiting for an invitee to accept. */
+  readonly pending: Membership[];
+  /** Instances whose create failed; the next apply runs it again. */
+  readonly failed: { readonly kind: Kind; readonly key: string }[];
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/**
+ * Reads a local state file (format version 4) directly: `show` then needs neither Okta, nor a
+ * synth, nor `terraform init`. Only the instances of this tool's blocks (`<kind>_<nn>`) count.
+ */
+export function readManagedOrg(alias: string, stateFile: string, pendingDir: string): ManagedOrg {
+  const pending = readPending(pendingDir).filter((p) => !p.resolved).map((p) => ({ group: p.group, email: p.email }));
+  if (!existsSync(stateFile)) {
+    return { alias, state_file: stateFile, exists: false, serial: null, last_changed: null, members: [], groups: [], memberships: 0, pending, failed: [] };
+  }
+  let state: any;
+  try {
+    state = JSON.parse(readFileSync(stateFile, "utf8"));
+  } catch (e) {
+    throw new Error(`${stateFile} is not valid JSON (${(e as Error).message}); restore it from ${stateFile}.backup or your state backup`);
+  }
+  if (state?.version !== 4) throw new Error(`${stateFile} has state format version ${state?.version}; this tool reads version 4 (Terraform >= 0.12)`);
+  const members = new Set<string>();
+  const groups = new Map<string, { description: string | null; members: string[] }>();
+  const failed: { kind: Kind; key: string }[] = [];
+  const memberships: Membership[] = [];
+  const groupEntry = (name: string) => groups.get(name) ?? groups.set(name, { description: null, members: [] }).get(name)!;
+  for (const resource of state.resources ?? []) {
+    if (resource.mode !== "managed") continue;
+    const kind = kindOfBlock(resource.name);
+    if (!kind) continue;
+    for (const instance of resource.instances ?? []) {
+      const key = String(instance.index_key);
+      if (instance.status === "tainted") {
+        failed.push({ kind, key });
+        continue;
+      }
+      const spec = specOf(instance.attributes);
+      if (kind === "member") members.add(key);
+      else if (kind === "group") groupEntry(key);
+      else if (kind === "group_settings") groupEntry(String(spec?.name ?? key)).description = spec?.description ?? null;
+      else if (kind === "group_member") memberships.push(parseMembership(key));
+    }
+  }
+  for (const m of memberships) groupEntry(m.group).members.push(m.email);
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    alias,
+    state_file: stateFile,
+    exists: true,
+    serial: typeof state.serial === "number" ? state.serial : null,
+    last_changed: statSync(stateFile).mtime.toISOString(),
+    members: [...members].sort(byName),
+    groups: [...groups.entries()].sort(([a], [b]) => byName(a, b)).map(([name, g]) => ({ name, description: g.description, members: g.members.sort(byName) })),
+    memberships: memberships.length,
+    pending,
+    failed: failed.sort((a, b) => byName(a.kind + a.key, b.kind + b.key)),
+  };
+}
+
+/** The spec stored on an instance: `triggers_replace` (terraform_data) or `triggers.spec` (null_resource). */
+function specOf(attributes: any): any {
+  const t = attributes?.triggers_replace;
+  if (t && typeof t === "object") return "value" in t ? t.value : t;
+  const s = attributes?.triggers?.spec;
+  if (typeof s === "string") {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

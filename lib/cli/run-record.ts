@@ -2,7 +2,7 @@ import { readAuditEvents, writeRunSummary } from "../audit/audit-files";
 import { newExecutionId, summarizeRun, type OrgResult, type RunResult, type RunSummary } from "../audit/run-summary";
 import type { LoadedConfig } from "../config/load-config";
 import type { PlanReport } from "../report/plan-report";
-import { orgPaths } from "../synth/synth-app";
+import { auditDirOf } from "../synth/synth-app";
 
 /** One run of `plan` or `apply`: its execution id, and the summary file written when it ends, however it ends. */
 export class RunRecord {
@@ -27,7 +27,7 @@ export class RunRecord {
 
   /** Reads this run's audit events and writes `summary-<execution id>.json`; returns the summary. */
   finish(result: RunResult, message?: string): RunSummary {
-    const auditDir = orgPaths(this.loaded, "").auditDir;
+    const auditDir = auditDirOf(this.loaded);
     const completedAt = new Date();
     const summary = summarizeRun(
       { executionId: this.executionId, command: this.command, args: this.args, configFile: this.loaded.file, startedAt: this.startedAt, completedAt, result, message, orgs: this.orgs },

@@ -40,13 +40,14 @@ export function planText(report: PlanReport): string[] {
   return lines;
 }
 
-export function guardText(report: PlanReport): string[] {
+/** One line per org over the removal limit, ending with what follows from it. */
+export function guardText(report: PlanReport, consequence = "apply will stop unless run with --allow-mass-removal."): string[] {
   return report.orgs
     .filter((r) => report.safety.exceeded.includes(r.alias))
     .map(
       (r) =>
         `Removal guard: ${r.alias} would lose ${r.removals} members, groups or memberships, more than safety.max_removals (${report.safety.max_removals}). ` +
-        `apply will stop unless run with --allow-mass-removal.`,
+        consequence,
     );
 }
 

@@ -40,13 +40,18 @@ export interface SynthResult {
   readonly stackDirs: Record<string, string>;
 }
 
+/** The audit directory (events and run summaries), absolute. */
+export function auditDirOf(loaded: LoadedConfig): string {
+  return resolve(loaded.baseDir, loaded.config.audit.directory);
+}
+
 /** Paths the stacks and the handler share, all absolute. */
 export function orgPaths(loaded: LoadedConfig, alias: string) {
   const stateDir = resolve(loaded.baseDir, loaded.config.terraform.state_dir);
   return {
     stateFile: join(stateDir, `${alias}.tfstate`),
     pendingDir: join(stateDir, "pending", alias),
-    auditDir: resolve(loaded.baseDir, loaded.config.audit.directory),
+    auditDir: auditDirOf(loaded),
   };
 }
 

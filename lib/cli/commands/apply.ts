@@ -1,15 +1,15 @@
 import { createInterface } from "node:readline/promises";
 import type { OrgResult } from "../../audit/run-summary";
+import { logLevelFrom } from "../../log/structured-log";
 import { guardText, planText } from "../../report/render-plan";
 import { duration, textTable } from "../../report/text-table";
-import { orgPaths } from "../../synth/synth-app";
+import { auditDirOf } from "../../synth/synth-app";
 import { applyPlan } from "../../terraform/terraform-runner";
-import { logLevelFrom } from "../../log/structured-log";
 import { ApplyProgress } from "../apply-progress";
-import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, ORG_HELP, ORG_OPTION, positiveInteger, type Command } from "../command";
+import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, ORG_HELP, ORG_OPTION, positiveInteger, type Command } from "../command";
 import { selectOrgs } from "../context";
 import { EXIT, type Io } from "../io";
-import { planOrgs } from "../plan-orgs";
+import { planOrgs, type PlannedOrgs } from "../plan-orgs";
 import { RunRecord } from "../run-record";
 
 export const apply: Command = {
@@ -53,18 +53,20 @@ ${optionLines([
     const selection = selectOrgs(io, values.config as string | undefined, values.org as string[] | undefined);
     const record = new RunRecord(values["dry-run"] ? "apply --dry-run" : "apply", [...argv], selection.loaded);
     try {
-      const { report, plans, synth, terraformEnv } = await planOrgs(io, selection, record.executionId);
+      const planned = await planOrgs(io, selection, record.executionId);
+      const { report } = planned;
       record.planned(report);
       io.out();
       for (const line of planText(report).filter((l) => !l.startsWith("Removal guard:"))) io.out(line);
+      const changed = report.orgs.filter((r) => r.has_changes).map((r) => r.alias);
 
-      if (!report.has_changes) {
+      if (changed.length === 0) {
         io.out("Nothing to apply.");
         record.finish("no_changes");
         return EXIT.ok;
       }
       if (report.safety.exceeded.length > 0 && !values["allow-mass-removal"]) {
-        for (const line of guardText(report)) io.err(line.replace("apply will stop unless run with --allow-mass-removal.", "Nothing was changed."));
+        for (const line of guardText(report, "Nothing was changed.")) io.err(line);
         io.err(
           `Review the removals above. If they are intended, run again with --allow-mass-removal; ` +
             `if your organization expects changes this large, raise safety.max_removals in ${selection.loaded.file}. ` +
@@ -73,7 +75,6 @@ ${optionLines([
         record.finish("stopped_by_removal_guard", `removals above safety.max_removals (${report.safety.max_removals}) in ${report.safety.exceeded.join(", ")}`);
         return EXIT.guard;
       }
-      const changed = report.orgs.filter((r) => r.has_changes).map((r) => r.alias);
       if (values["dry-run"]) {
         io.out(`Dry run: nothing was applied (${changed.join(", ")} would change).`);
         for (const alias of changed) record.orgResult(alias, "not_applied");
@@ -93,44 +94,17 @@ ${optionLines([
         }
       }
 
-      const rows: { alias: string; result: OrgResult; done: number; failed: number; total: number; ms: number }[] = [];
-      let stop = false;
-      // Ctrl-C reaches Terraform too (same process group), which finishes the calls in flight and
-      // stops; we wait for it so that state and the run summary are written, and skip later orgs.
-      let interrupted = false;
-      const onInterrupt = () => {
-        if (interrupted) process.exit(130);
-        interrupted = stop = true;
-        io.err("\nInterrupted: waiting for Terraform to finish the changes in flight (Ctrl-C again to quit at once)...");
-      };
-      process.on("SIGINT", onInterrupt);
-      for (const alias of changed) {
-        const total = plans[alias].changes.length;
-        if (stop) {
-          record.orgResult(alias, "skipped");
-          rows.push({ alias, result: "skipped", done: 0, failed: 0, total, ms: 0 });
-          continue;
-        }
-        const started = Date.now();
-        io.err(`${alias}: applying ${total} instance changes (parallelism ${parallelism})...`);
-        const progress = new ApplyProgress(io, alias, plans[alias].changes, logLevelFrom(io.env) === "debug");
-        const result = await applyPlan(synth.stackDirs[alias], terraformEnv, plans[alias].planFile, parallelism, progress.onLine);
-        progress.finish();
-        const ok = result.code === 0;
-        if (!ok && progress.counts.failed === 0) io.err(`${alias}: terraform apply failed:\n${result.stderr.trim() || result.stdout.trim()}`);
-        record.orgResult(alias, ok ? "applied" : "failed");
-        rows.push({ alias, result: ok ? "applied" : "failed", ...progress.counts, ms: Date.now() - started });
-        if (!ok && !values["continue-on-error"]) stop = true;
-      }
-      process.off("SIGINT", onInterrupt);
+      const { rows, interrupted } = await applyOrgs(io, planned, changed, { parallelism, continueOnError: Boolean(values["continue-on-error"]) }, record);
       const failed = rows.filter((r) => r.result === "failed");
       const summary = interrupted
         ? record.finish("cancelled", "interrupted during apply")
         : record.finish(failed.length ? "failed" : "applied", failed.length ? `failed: ${failed.map((r) => r.alias).join(", ")}` : undefined);
-      printResults(io, report.orgs.filter((r) => !r.has_changes).map((r) => r.alias), rows, summary.api_calls, record.executionId);
+      const auditDir = auditDirOf(selection.loaded);
+      printResults(io, rows, report.orgs.filter((r) => !r.has_changes).map((r) => r.alias));
+      io.out(`\nBraintrust API calls: ${summary.api_calls}. Execution ${record.executionId}; its audit events and run summary are in ${auditDir}.`);
       if (failed.length) {
         io.err(
-          `\n${summary.error_events} change(s) failed (see above and ${orgPaths(selection.loaded, "").auditDir}); the rest were applied. ` +
+          `\n${summary.error_events} change(s) failed (see above); the rest were applied. ` +
             `Run apply again to retry the failed ones${rows.some((r) => r.result === "skipped") ? " and to apply the skipped orgs" : ""}.`,
         );
       }
@@ -142,6 +116,60 @@ ${optionLines([
   },
 };
 
+interface OrgRow {
+  readonly alias: string;
+  readonly result: OrgResult;
+  readonly done: number;
+  readonly failed: number;
+  readonly total: number;
+  readonly ms: number;
+}
+
+/** Applies each changed org's saved plan in turn, with progress; stops after a failure unless told to go on. */
+async function applyOrgs(
+  io: Io,
+  { plans, synth, terraformEnv }: PlannedOrgs,
+  changed: readonly string[],
+  options: { parallelism: number; continueOnError: boolean },
+  record: RunRecord,
+): Promise<{ rows: OrgRow[]; interrupted: boolean }> {
+  const rows: OrgRow[] = [];
+  let stop = false;
+  // Ctrl-C reaches Terraform too (same process group), which finishes the calls in flight and
+  // stops; we wait for it so that state and the run summary are written, and skip later orgs.
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) process.exit(130);
+    interrupted = stop = true;
+    io.err("\nInterrupted: waiting for Terraform to finish the changes in flight (Ctrl-C again to quit at once)...");
+  };
+  process.on("SIGINT", onInterrupt);
+  try {
+    for (const alias of changed) {
+      const { changes, planFile } = plans[alias];
+      if (stop) {
+        record.orgResult(alias, "skipped");
+        rows.push({ alias, result: "skipped", done: 0, failed: 0, total: changes.length, ms: 0 });
+        continue;
+      }
+      const started = Date.now();
+      io.err(`${alias}: applying ${changes.length} instance changes (parallelism ${options.parallelism})...`);
+      const progress = new ApplyProgress(io, alias, changes, logLevelFrom(io.env) === "debug");
+      const result = await applyPlan(synth.stackDirs[alias], terraformEnv, planFile, options.parallelism, progress.onLine);
+      progress.finish();
+      const ok = result.code === 0;
+      // A handler failure was already printed as it happened; anything else is Terraform's own error.
+      if (!ok && progress.counts.failed === 0) io.err(`${alias}: terraform apply failed:\n${result.stderr.trim() || result.stdout.trim()}`);
+      record.orgResult(alias, ok ? "applied" : "failed");
+      rows.push({ alias, result: ok ? "applied" : "failed", ...progress.counts, ms: Date.now() - started });
+      if (!ok && !options.continueOnError) stop = true;
+    }
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+  return { rows, interrupted };
+}
+
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
@@ -151,13 +179,7 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-function printResults(
-  io: Io,
-  unchanged: string[],
-  rows: { alias: string; result: OrgResult; done: number; failed: number; total: number; ms: number }[],
-  apiCalls: number,
-  executionId: string,
-): void {
+function printResults(io: Io, rows: readonly OrgRow[], unchanged: readonly string[]): void {
   io.out();
   const table = textTable(
     ["ORG", "RESULT", "APPLIED", "FAILED", "TIME"],
@@ -167,5 +189,4 @@ function printResults(
     ],
   );
   for (const line of table) io.out(line);
-  io.out(`\nBraintrust API calls: ${apiCalls}. Execution ${executionId}; audit events and the run summary are under the audit directory.`);
 }

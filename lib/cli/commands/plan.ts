@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { planMarkdown, planText } from "../../report/render-plan";
-import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, ORG_HELP, ORG_OPTION, type Command } from "../command";
+import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, ORG_HELP, ORG_OPTION, type Command } from "../command";
 import { selectOrgs } from "../context";
 import { EXIT } from "../io";
 import { planOrgs } from "../plan-orgs";

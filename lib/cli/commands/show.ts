@@ -1,7 +1,7 @@
 import { readManagedOrg, type ManagedOrg } from "../../state/managed-state";
 import { orgPaths } from "../../synth/synth-app";
 import { textTable } from "../../report/text-table";
-import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, ORG_HELP, ORG_OPTION, type Command } from "../command";
+import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, ORG_HELP, ORG_OPTION, type Command } from "../command";
 import { selectOrgs } from "../context";
 import { EXIT, type Io } from "../io";
 

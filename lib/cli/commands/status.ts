@@ -2,8 +2,8 @@ import { readRunSummaries } from "../../audit/audit-files";
 import type { RunSummary } from "../../audit/run-summary";
 import { loadConfig, resolveConfigPath } from "../../config/load-config";
 import { duration, textTable } from "../../report/text-table";
-import { orgPaths } from "../../synth/synth-app";
-import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, positiveInteger, type Command } from "../command";
+import { auditDirOf } from "../../synth/synth-app";
+import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, positiveInteger, type Command } from "../command";
 import { EXIT } from "../io";
 
 export const status: Command = {
@@ -27,7 +27,7 @@ ${optionLines([
   async run(values, io) {
     const limit = positiveInteger(values.limit, "--limit", 10);
     const loaded = loadConfig(resolveConfigPath(values.config as string | undefined, io.env, io.cwd), io.env);
-    const dir = orgPaths(loaded, "").auditDir;
+    const dir = auditDirOf(loaded);
     const runs = readRunSummaries(dir).slice(0, limit);
     if (values.json) {
       io.out(JSON.stringify({ audit_directory: dir, runs }, null, 2));

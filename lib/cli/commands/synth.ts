@@ -1,5 +1,5 @@
 import { synthesize } from "../../synth/synth-app";
-import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, type Command } from "../command";
+import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, type Command } from "../command";
 import { httpLogFor, outdirOf, selectOrgs } from "../context";
 import { EXIT } from "../io";
 

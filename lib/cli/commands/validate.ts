@@ -1,6 +1,6 @@
 import { resolveConfigPath, loadConfig } from "../../config/load-config";
 import { runChecks } from "../../validate/checks";
-import { HELP_HELP, optionLines, CONFIG_HELP, CONFIG_OPTION, type Command } from "../command";
+import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, type Command } from "../command";
 import { httpLogFor } from "../context";
 import { CliError, EXIT } from "../io";
 

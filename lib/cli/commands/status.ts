@@ -53,9 +53,9 @@ ${optionLines([
       io.out();
       const later = runs.slice(0, runs.indexOf(failing)).find((r) => r.command === "apply" && r.result === "applied");
       io.out(`Last run with problems: ${failing.execution_id} (${failing.command}, ${failing.result})${failing.message ? `: ${failing.message}` : ""}`);
-      if (later) io.out(`  (a later apply, ${later.execution_id}, succeeded)`);
       for (const e of failing.errors.slice(0, 20)) io.out(`  ${e.org}  ${e.action} ${e.kind} ${e.key}: ${e.message}`);
       if (failing.errors.length > 20) io.out(`  ... and ${failing.errors.length - 20} more in ${dir}/summary-${failing.execution_id}.json`);
+      if (later) io.out(`A later apply, ${later.execution_id}, succeeded.`);
     }
     return EXIT.ok;
   },

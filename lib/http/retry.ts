@@ -1,4 +1,4 @@
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from "axios";
+import type { HttpClient, HttpRequest, HttpResponse } from "./http-client";
 
 /**
  * The one retry policy for both APIs (STYLE 7): retry network errors, 429 and 5xx; wait as long as
@@ -18,12 +18,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, baseDelayMs: 250,
 
 export interface RetryHooks {
   /** Milliseconds the server asked us to wait, if it said. */
-  serverWaitMs(response: AxiosResponse): number | undefined;
+  serverWaitMs(response: HttpResponse): number | undefined;
   /** Called before each wait, so that waits are logged. */
   onWait?(info: { attempt: number; waitMs: number; reason: string; method: string; url: string }): void;
 }
 
-export function isRetryable(response: AxiosResponse | undefined): boolean {
+export function isRetryable(response: HttpResponse | undefined): boolean {
   if (!response) return true; // network error or timeout
   return response.status === 429 || response.status >= 500;
 }
@@ -35,16 +35,16 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 
 /** Sends one request with the retry policy; resolves with any response that is not retryable. */
 export async function requestWithRetry<T>(
-  http: AxiosInstance,
-  config: AxiosRequestConfig,
+  http: HttpClient,
+  config: HttpRequest,
   policy: RetryPolicy,
   hooks: RetryHooks,
-): Promise<{ response?: AxiosResponse<T>; error?: unknown }> {
+): Promise<{ response?: HttpResponse<T>; error?: unknown }> {
   for (let attempt = 0; ; attempt++) {
-    let response: AxiosResponse<T> | undefined;
+    let response: HttpResponse<T> | undefined;
     let error: unknown;
     try {
-      response = await http.request<T>({ ...config, validateStatus: () => true });
+      response = await http.request<T>(config);
     } catch (e) {
       error = e;
     }
@@ -52,7 +52,7 @@ export async function requestWithRetry<T>(
     const told = response ? hooks.serverWaitMs(response) : undefined;
     const waitMs = Math.min(policy.maxDelayMs, told ?? backoffMs(attempt, policy));
     const reason = response ? `HTTP ${response.status}` : `network error: ${(error as Error)?.message ?? error}`;
-    hooks.onWait?.({ attempt: attempt + 1, waitMs, reason, method: (config.method ?? "GET").toUpperCase(), url: config.url ?? "" });
+    hooks.onWait?.({ attempt: attempt + 1, waitMs, reason, method: config.method.toUpperCase(), url: config.url });
     await sleep(waitMs);
   }
 }

@@ -1,6 +1,5 @@
-import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { OktaApiError, headerValue, urlWithoutQuery } from "../http/api-error";
-import { logHttp } from "../http/http-log";
+import { HttpClient, type HttpResponse } from "../http/http-client";
 import { DEFAULT_RETRY_POLICY, oktaResetWaitMs, requestWithRetry, type RetryPolicy } from "../http/retry";
 import type { HttpLog } from "../log/structured-log";
 
@@ -43,26 +42,27 @@ export function oktaBaseUrl(domain: string): string {
  * from a partial read.
  */
 export class OktaClient {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly origin: string;
-  /** Requests sent, retries included. */
-  calls = 0;
 
   constructor(private readonly options: OktaClientOptions) {
     this.origin = new URL(options.baseUrl).origin;
-    this.http = axios.create({
-      timeout: options.timeoutMs ?? 30_000,
+    this.http = new HttpClient({
+      service: "okta",
+      timeoutMs: options.timeoutMs ?? 30_000,
       headers: {
         Authorization: `SSWS ${options.token}`,
         Accept: "application/json",
         "User-Agent": "okta-braintrust-sync/0.1",
       },
+      httpLog: options.httpLog,
+      requestIdHeaders: ["x-okta-request-id"],
     });
-    this.http.interceptors.request.use((config) => {
-      this.calls += 1;
-      return config;
-    });
-    if (options.httpLog) logHttp(this.http, "okta", options.httpLog, ["x-okta-request-id"]);
+  }
+
+  /** Requests sent, retries included. */
+  get calls(): number {
+    return this.http.calls;
   }
 
   /** Users matching a `search` expression (which, unlike `filter`, takes custom attributes). */
@@ -95,12 +95,12 @@ export class OktaClient {
     const all: T[] = [];
     let next: string | undefined = first;
     while (next) {
-      const response: AxiosResponse = await this.get(next);
+      const response: HttpResponse = await this.get(next);
       if (!Array.isArray(response.data)) {
         throw new OktaApiError("GET", urlWithoutQuery(next), response.status, requestId(response), undefined, "expected a JSON array");
       }
       all.push(...(response.data as T[]));
-      next = nextLink(response.headers["link"]);
+      next = nextLink(response.headers.link);
       if (next && new URL(next).origin !== this.origin) {
         // Never send the token to another host, whatever a Link header says.
         throw new OktaApiError("GET", urlWithoutQuery(next), undefined, requestId(response), undefined, `pagination link points outside ${this.origin}`);
@@ -109,7 +109,7 @@ export class OktaClient {
     return all;
   }
 
-  private async get(url: string): Promise<AxiosResponse> {
+  private async get(url: string): Promise<HttpResponse> {
     const { response, error } = await requestWithRetry(this.http, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
       serverWaitMs: (r) => (r.status === 429 ? oktaResetWaitMs(headerValue(r.headers, "x-rate-limit-reset"), headerValue(r.headers, "date")) : undefined),
       onWait: ({ attempt, waitMs, reason }) =>
@@ -134,6 +134,6 @@ export function nextLink(link: unknown): string | undefined {
   return undefined;
 }
 
-function requestId(r: AxiosResponse): string | undefined {
+function requestId(r: HttpResponse): string | undefined {
   return headerValue(r.headers, "x-okta-request-id");
 }

@@ -1,6 +1,5 @@
-import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { BraintrustApiError, headerValue, urlWithoutQuery } from "../../lib/http/api-error";
-import { logHttp } from "../../lib/http/http-log";
+import { HttpClient, type HttpResponse } from "../../lib/http/http-client";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, requestWithRetry, retryAfterMs } from "../../lib/http/retry";
 import type { HttpLog } from "../../lib/log/structured-log";
 
@@ -46,37 +45,36 @@ export interface BraintrustClientOptions {
 
 /** The Braintrust REST calls the handler makes; every call goes through one retry layer. */
 export class BraintrustClient {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly pageSize: number;
-  /** Requests sent, retries included: the handler reports it in the audit record. */
-  calls = 0;
 
   constructor(private readonly options: BraintrustClientOptions) {
-    this.http = axios.create({
-      baseURL: options.apiUrl.replace(/\/+$/, ""),
-      timeout: options.timeoutMs ?? 30_000,
+    this.http = new HttpClient({
+      service: "braintrust",
+      baseUrl: options.apiUrl,
+      timeoutMs: options.timeoutMs ?? 30_000,
       headers: {
         Authorization: `Bearer ${options.apiKey}`,
         Accept: "application/json",
         "User-Agent": "okta-braintrust-sync/0.1",
       },
+      httpLog: options.httpLog,
+      requestIdHeaders: REQUEST_ID_HEADERS,
     });
     this.pageSize = options.pageSize ?? 100;
-    this.http.interceptors.request.use((config) => {
-      this.calls += 1;
-      return config;
-    });
-    if (options.httpLog) logHttp(this.http, "braintrust", options.httpLog, REQUEST_ID_HEADERS);
   }
 
-  async findUserByEmail(email: string): Promise<BtUser | undefined> {
-    const users = await this.listAll<BtUser>("/v1/user", { email });
-    return users.find((u) => (u.email ?? "").toLowerCase() === email.toLowerCase());
+  /** Requests sent, retries included: the handler reports it in the audit record. */
+  get calls(): number {
+    return this.http.calls;
   }
 
-  async findGroupByName(name: string): Promise<BtGroup | undefined> {
-    const groups = await this.listAll<BtGroup>("/v1/group", { group_name: name });
-    return groups.find((g) => g.name === name);
+  findUserByEmail(email: string): Promise<BtUser | undefined> {
+    return this.findFirst<BtUser>("/v1/user", { email }, (u) => (u.email ?? "").toLowerCase() === email.toLowerCase());
+  }
+
+  findGroupByName(name: string): Promise<BtGroup | undefined> {
+    return this.findFirst<BtGroup>("/v1/group", { group_name: name }, (g) => g.name === name);
   }
 
   listGroups(): Promise<BtGroup[]> {
@@ -119,6 +117,31 @@ export class BraintrustClient {
   }
 
   /**
+   * A lookup by a unique key (email, group name): one call when the first page holds the match,
+   * which is the usual case; otherwise it walks on, so a filter that matches loosely stays correct.
+   */
+  private async findFirst<T extends { id: string }>(path: string, query: Record<string, string>, wanted: (item: T) => boolean): Promise<T | undefined> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.page<T>(path, query, after);
+      const hit = page.find(wanted);
+      if (hit || page.length === 0) return hit;
+      after = page[page.length - 1].id;
+    }
+  }
+
+  private async page<T>(path: string, query: Record<string, string>, after: string | undefined): Promise<(T & { id: string })[]> {
+    const params: Record<string, string | number> = { ...query, limit: this.pageSize };
+    if (this.options.orgName) params.org_name = this.options.orgName;
+    if (after) params.starting_after = after;
+    const page = await this.send<{ objects: (T & { id: string })[] }>("GET", path, undefined, params);
+    if (!page || !Array.isArray(page.objects)) {
+      throw new BraintrustApiError("GET", path, 200, undefined, "list response has no `objects` array");
+    }
+    return page.objects;
+  }
+
+  /**
    * Walks a list with `starting_after` until an empty page. A short page is not taken as the end:
    * whether the server always fills a page is UNCONFIRMED (braintrust-api.md 2.1).
    */
@@ -126,23 +149,17 @@ export class BraintrustClient {
     const all: T[] = [];
     let after: string | undefined;
     for (;;) {
-      const params: Record<string, string | number> = { ...query, limit: this.pageSize };
-      if (this.options.orgName) params.org_name = this.options.orgName;
-      if (after) params.starting_after = after;
-      const page = await this.send<{ objects: T[] }>("GET", path, undefined, params);
-      if (!page || !Array.isArray(page.objects)) {
-        throw new BraintrustApiError("GET", path, 200, undefined, "list response has no `objects` array");
-      }
-      if (page.objects.length === 0) return all;
-      all.push(...page.objects);
-      after = page.objects[page.objects.length - 1].id;
+      const page = await this.page<T>(path, query, after);
+      if (page.length === 0) return all;
+      all.push(...page);
+      after = page[page.length - 1].id;
     }
   }
 
   private async send<T>(method: string, path: string, data?: unknown, params?: Record<string, string | number>): Promise<T> {
     const { response, error } = await requestWithRetry<T>(
       this.http,
-      { method, url: path, data, params },
+      { method, url: path, body: data, params },
       this.options.retry ?? DEFAULT_RETRY_POLICY,
       {
         serverWaitMs: (r) => retryAfterMs(headerValue(r.headers, "retry-after")),
@@ -168,12 +185,12 @@ export function isNotFound(error: unknown): boolean {
 
 const REQUEST_ID_HEADERS = ["x-bt-request-id", "x-amz-cf-id", "x-request-id"];
 
-function requestId(r: AxiosResponse): string | undefined {
+function requestId(r: HttpResponse): string | undefined {
   return REQUEST_ID_HEADERS.map((h) => headerValue(r.headers, h)).find(Boolean);
 }
 
 /** Error bodies are text or JSON of no fixed shape: try a `message`/`error` field, else the text. */
-function errorDetail(r: AxiosResponse): string | undefined {
+function errorDetail(r: HttpResponse): string | undefined {
   const body = r.data;
   if (body === undefined || body === null || body === "") return undefined;
   if (typeof body === "string") return body.slice(0, 300);

@@ -9,8 +9,10 @@ import { parseSearch, type SearchExpr } from "./okta-search";
 export interface OktaServerOptions {
   /** The SSWS token the server accepts. */
   readonly token: string;
-  /** Requests allowed per 60-second window before 429 (X-Rate-Limit-*). Default 600. */
+  /** Requests allowed per window and per bucket (users; groups and members) before 429 (X-Rate-Limit-*). Default 600. */
   readonly rateLimitPerMinute?: number;
+  /** Length of a rate-limit window in milliseconds (Okta: 60 s). Shorter only to keep tests quick. */
+  readonly rateLimitWindowMs?: number;
   /** Largest page served whatever `limit` says. Default 200. */
   readonly maxPageSize?: number;
   readonly checkContract?: boolean;
@@ -50,8 +52,11 @@ export class OktaServer extends LocalServer {
   readonly groups = new Map<string, LocalOktaGroup>();
   readonly members = new Map<string, Set<string>>();
   private clock = Date.parse("2025-06-01T00:00:00.000Z");
-  private windowStart = 0;
-  private windowCount = 0;
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  /** The window of the request being answered (its headers report it). */
+  private window?: { start: number; count: number };
+  /** 429s sent for exceeding the budget (not injected faults). */
+  rateLimitedCount = 0;
 
   constructor(private readonly options: OktaServerOptions) {
     super(options.checkContract === false ? undefined : OktaServer.contract());
@@ -152,7 +157,7 @@ export class OktaServer extends LocalServer {
   protected route(method: string, path: string, query: URLSearchParams, _body: unknown, req: IncomingMessage): Reply {
     const auth = /^SSWS (.+)$/.exec(req.headers.authorization ?? "");
     if (!auth || auth[1] !== this.options.token) return this.error(401, "E0000011", "Invalid token provided");
-    const limited = this.countRequest();
+    const limited = this.countRequest(path);
     if (limited) return limited;
     if (method !== "GET") return this.error(405, "E0000022", "The endpoint does not support the provided HTTP method");
 
@@ -213,14 +218,22 @@ export class OktaServer extends LocalServer {
     return { status: 200, body: slice, headers: { ...this.commonHeaders(), link: links } };
   }
 
-  private countRequest(): Reply | undefined {
+  /** Okta counts per bucket: `/api/v1/groups` (member walks included) and `/api/v1/users` (okta-api.md 5). */
+  private countRequest(path: string): Reply | undefined {
+    const bucket = path.startsWith("/api/v1/groups") ? "groups" : "users";
+    const w = this.windows.get(bucket) ?? { start: 0, count: 0 };
+    this.windows.set(bucket, w);
     const now = Date.now();
-    if (now - this.windowStart >= 60_000) {
-      this.windowStart = now;
-      this.windowCount = 0;
+    if (now - w.start >= (this.options.rateLimitWindowMs ?? 60_000)) {
+      w.start = now;
+      w.count = 0;
     }
-    this.windowCount += 1;
-    if (this.windowCount > (this.options.rateLimitPerMinute ?? 600)) return this.rateLimited();
+    w.count += 1;
+    this.window = w;
+    if (w.count > (this.options.rateLimitPerMinute ?? 600)) {
+      this.rateLimitedCount += 1;
+      return this.rateLimited();
+    }
     return undefined;
   }
 
@@ -230,10 +243,11 @@ export class OktaServer extends LocalServer {
 
   private commonHeaders(): Record<string, string> {
     const limit = this.options.rateLimitPerMinute ?? 600;
-    const reset = Math.ceil(((this.windowStart || Date.now()) + 60_000) / 1000);
+    const w = this.window ?? { start: Date.now(), count: 0 };
+    const reset = Math.ceil((w.start + (this.options.rateLimitWindowMs ?? 60_000)) / 1000);
     return {
       "x-rate-limit-limit": String(limit),
-      "x-rate-limit-remaining": String(Math.max(0, limit - this.windowCount)),
+      "x-rate-limit-remaining": String(Math.max(0, limit - w.count)),
       "x-rate-limit-reset": String(reset),
       "x-okta-request-id": randomBytes(10).toString("base64url"),
       date: new Date().toUTCString(),

@@ -20,7 +20,8 @@ export async function planOrgs(io: Io, selection: Selection, executionId: string
   const started = Date.now();
   io.err(`Reading Okta (${loaded.config.okta.domain}) and synthesizing ${Object.keys(loaded.config.braintrust_orgs).length} org stacks...`);
   const synth = await synthesize({ loaded, env: io.env, outdir: outdirOf(io), log: (l) => io.err(`  ${l}`), httpLog: httpLogFor(io, loaded, executionId) });
-  io.err(`Synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s with ${synth.oktaCalls} Okta calls.`);
+  const cached = synth.oktaStats.membersCached ? ` (members of ${synth.oktaStats.membersCached} unchanged groups from the cache)` : "";
+  io.err(`Synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s with ${synth.oktaCalls} Okta calls${cached}.`);
   const plans: Record<string, PlanResult> = {};
   for (const alias of aliases) {
     io.err(`${alias}: terraform init and plan...`);

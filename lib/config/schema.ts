@@ -22,6 +22,16 @@ export const oktaSchema = z
     timeout_seconds: positiveSeconds.default(30),
     /** Retries of one request after 429, 5xx or a network error. */
     max_retries: z.number().int().min(0).max(20).default(5),
+    /**
+     * Okta requests in flight at once, further held below what X-Rate-Limit-Remaining allows
+     * (Okta caps an org at 75 concurrent requests, shared by every client).
+     */
+    max_concurrency: z.number().int().min(1).max(50).default(8),
+    /**
+     * Keep group member lists under `.cache/` next to the config and re-read only groups whose
+     * `lastMembershipUpdated` changed. The cache is safe to delete.
+     */
+    membership_cache: z.boolean().default(true),
   })
   .strict();
 

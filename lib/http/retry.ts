@@ -1,4 +1,4 @@
-import type { HttpClient, HttpRequest, HttpResponse } from "./http-client";
+import type { HttpRequest, HttpResponse } from "./http-client";
 
 /**
  * The one retry policy for both APIs (STYLE 7): retry network errors, 429 and 5xx; wait as long as
@@ -35,7 +35,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 
 /** Sends one request with the retry policy; resolves with any response that is not retryable. */
 export async function requestWithRetry<T>(
-  http: HttpClient,
+  http: { request<R>(req: HttpRequest): Promise<HttpResponse<R>> },
   config: HttpRequest,
   policy: RetryPolicy,
   hooks: RetryHooks,

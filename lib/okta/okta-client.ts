@@ -2,6 +2,7 @@ import { OktaApiError, headerValue, urlWithoutQuery } from "../http/api-error";
 import { HttpClient, type HttpResponse } from "../http/http-client";
 import { DEFAULT_RETRY_POLICY, oktaResetWaitMs, requestWithRetry, type RetryPolicy } from "../http/retry";
 import type { HttpLog } from "../log/structured-log";
+import { oktaBucketOf, RateBudget } from "./rate-budget";
 
 /** The fields of Okta's User and Group objects that the sync reads (okta-api.md sections 2 and 3). */
 export interface OktaUser {
@@ -44,6 +45,8 @@ export function oktaBaseUrl(domain: string): string {
 export class OktaClient {
   private readonly http: HttpClient;
   private readonly origin: string;
+  /** Paces requests by the rate-limit headers, per bucket. */
+  readonly budget = new RateBudget();
 
   constructor(private readonly options: OktaClientOptions) {
     this.origin = new URL(options.baseUrl).origin;
@@ -110,7 +113,20 @@ export class OktaClient {
   }
 
   private async get(url: string): Promise<HttpResponse> {
-    const { response, error } = await requestWithRetry(this.http, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
+    const bucket = oktaBucketOf(new URL(url).pathname);
+    const paced = {
+      request: async <T>(req: { method: string; url: string }) => {
+        await this.budget.acquire(bucket);
+        let response: HttpResponse<T> | undefined;
+        try {
+          response = await this.http.request<T>(req);
+          return response;
+        } finally {
+          this.budget.release(bucket, response?.headers);
+        }
+      },
+    };
+    const { response, error } = await requestWithRetry(paced, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
       serverWaitMs: (r) => (r.status === 429 ? oktaResetWaitMs(headerValue(r.headers, "x-rate-limit-reset"), headerValue(r.headers, "date")) : undefined),
       onWait: ({ attempt, waitMs, reason }) =>
         this.options.log?.(`okta: GET ${new URL(url).pathname}: ${reason}; retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`),

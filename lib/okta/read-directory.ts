@@ -1,4 +1,5 @@
 import type { SyncConfig } from "../config/schema";
+import type { MembershipCache } from "./membership-cache";
 import type { OktaClient, OktaGroup, OktaUser } from "./okta-client";
 
 /** What synth reads from Okta: the input of the pure desired-state computation. */
@@ -12,9 +13,13 @@ export interface OktaSnapshot {
 }
 
 export interface ReadOptions {
-  /** Group member reads in flight at once. Default 4 (Okta's org concurrency cap is 75, shared). */
+  /** Group member reads in flight at once (the client further paces by the rate-limit headers). Default 8. */
   readonly concurrency?: number;
+  /** Member lists of groups whose `lastMembershipUpdated` is unchanged come from here; saved after a complete read. */
+  readonly cache?: MembershipCache;
   readonly onProgress?: (line: string) => void;
+  /** Filled in as the read goes: how many groups' members were read from Okta and from the cache. */
+  readonly stats?: { membersRead: number; membersCached: number };
 }
 
 /** Reads every user, group and membership the config's mappings select; throws if any read fails. */
@@ -26,14 +31,26 @@ export async function readDirectory(config: SyncConfig, okta: OktaClient, option
   const groupsByMapping = await Promise.all(
     rules.groups.mappings.map((m) => (rules.groups.enabled && m.enabled ? okta.searchGroups(m.okta_group_filter) : Promise.resolve([]))),
   );
-  const groupIds = [...new Set(groupsByMapping.flat().map((g) => g.id))].sort();
-  const memberIdsByGroup: Record<string, string[]> = {};
+  const groups = new Map(groupsByMapping.flat().map((g) => [g.id, g]));
+  const memberIdsByGroup: Record<string, readonly string[]> = {};
+  const toRead: OktaGroup[] = [];
+  for (const g of groups.values()) {
+    const cached = options.cache?.get(g.id, g.lastMembershipUpdated);
+    if (cached) memberIdsByGroup[g.id] = cached;
+    else toRead.push(g);
+  }
+  if (options.stats) options.stats.membersCached = groups.size - toRead.length;
   let done = 0;
-  await forEachConcurrently(groupIds, options.concurrency ?? 4, async (id) => {
-    memberIdsByGroup[id] = (await okta.listGroupMembers(id)).map((u) => u.id);
+  await forEachConcurrently(toRead, options.concurrency ?? 8, async (g) => {
+    const ids = (await okta.listGroupMembers(g.id)).map((u) => u.id);
+    memberIdsByGroup[g.id] = ids;
+    options.cache?.set(g.id, g.lastMembershipUpdated, ids);
     done += 1;
-    if (done % 100 === 0 || done === groupIds.length) options.onProgress?.(`okta: read members of ${done}/${groupIds.length} groups`);
+    if (options.stats) options.stats.membersRead = done;
+    if (done % 100 === 0 || done === toRead.length) options.onProgress?.(`okta: read members of ${done}/${toRead.length} groups (${groups.size - toRead.length} unchanged, from the cache)`);
   });
+  // Only a complete read is cached: a failure above has already thrown.
+  options.cache?.save();
   return { usersByMapping, groupsByMapping, memberIdsByGroup };
 }
 

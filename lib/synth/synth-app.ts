@@ -8,6 +8,7 @@ import type { SyncConfig } from "../config/schema";
 import type { HttpLog } from "../log/structured-log";
 import { computeDesiredState, type DesiredState } from "../model/desired-state";
 import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
+import { MembershipCache } from "../okta/membership-cache";
 import { readDirectory } from "../okta/read-directory";
 import { OrgStack } from "../stacks/org-stack";
 
@@ -37,6 +38,8 @@ export interface SynthOptions {
 export interface SynthResult {
   readonly desired: DesiredState;
   readonly oktaCalls: number;
+  /** Groups whose members were read from Okta, and those taken from the cache (unchanged `lastMembershipUpdated`). */
+  readonly oktaStats: { readonly membersRead: number; readonly membersCached: number };
   readonly stackDirs: Record<string, string>;
 }
 
@@ -73,7 +76,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     log,
     httpLog: options.httpLog,
   });
-  const snapshot = await readDirectory(config, okta, { onProgress: log });
+  const cache = config.okta.membership_cache ? MembershipCache.load(join(loaded.baseDir, ".cache"), oktaBaseUrl(config.okta.domain)) : undefined;
+  const oktaStats = { membersRead: 0, membersCached: 0 };
+  const snapshot = await readDirectory(config, okta, { onProgress: log, cache, concurrency: config.okta.max_concurrency, stats: oktaStats });
   const desired = computeDesiredState(config, snapshot);
   for (const w of desired.warnings) log(`warning: ${w}`);
 
@@ -103,7 +108,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     });
   }
   app.synth();
-  return { desired, oktaCalls: okta.calls, stackDirs };
+  return { desired, oktaCalls: okta.calls, oktaStats, stackDirs };
 }
 
 /** The literal target of an org's provisioners: policy and connection, never a secret value. */

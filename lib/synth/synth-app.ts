@@ -54,6 +54,7 @@ export function orgPaths(loaded: LoadedConfig, alias: string) {
   return {
     stateFile: join(stateDir, `${alias}.tfstate`),
     pendingDir: join(stateDir, "pending", alias),
+    idsDir: join(stateDir, "ids", alias),
     auditDir: auditDirOf(loaded),
   };
 }
@@ -112,7 +113,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
 }
 
 /** The literal target of an org's provisioners: policy and connection, never a secret value. */
-export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir: string; auditDir: string }): Target {
+export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir: string; idsDir: string; auditDir: string }): Target {
   const org = config.braintrust_orgs[alias];
   const url = org.url.trim().replace(/\/+$/, "");
   return {
@@ -124,6 +125,7 @@ export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir
     sendInviteEmails: config.sync_options.send_invite_emails,
     auditDir: paths.auditDir,
     pendingDir: paths.pendingDir,
+    idsDir: paths.idsDir,
     timeoutMs: org.timeout_seconds * 1000,
   };
 }

@@ -79,7 +79,7 @@ async function checkOkta(loaded: LoadedConfig, env: NodeJS.ProcessEnv, httpLog: 
 
 async function checkBraintrustOrg(loaded: LoadedConfig, alias: string, env: NodeJS.ProcessEnv, httpLog: HttpLog | undefined, add: (r: CheckResult) => void): Promise<void> {
   const name = `braintrust ${alias}`;
-  const target = targetFor(loaded.config, alias, { pendingDir: "", auditDir: "" });
+  const target = targetFor(loaded.config, alias, { pendingDir: "", idsDir: "", auditDir: "" });
   const apiKey = env[target.apiKeyEnv];
   if (!apiKey) {
     add({ name, ok: false, detail: `environment variable ${target.apiKeyEnv} (braintrust_orgs.${alias}.api_key) is not set` });

@@ -72,6 +72,8 @@ export interface Target {
   readonly auditDir: string;
   /** Absolute directory for pending-invitee records of this org. */
   readonly pendingDir: string;
+  /** Absolute directory where group ids are remembered between calls (a hint; safe to delete). */
+  readonly idsDir: string;
   /** Request timeout in milliseconds. */
   readonly timeoutMs: number;
 }

@@ -7,6 +7,7 @@
  */
 import { ENV, KINDS, membershipKey, type Action, type Kind, type SpecOf, type Target } from "./contract";
 import { BraintrustClient } from "./client";
+import { GroupIds } from "./group-ids";
 import { writeAudit } from "./audit";
 import { structuredHttpLog } from "../../lib/log/structured-log";
 import type { KindHandler, Outcome } from "./kinds/kind-handler";
@@ -76,7 +77,7 @@ export async function handle(inv: Invocation, env: NodeJS.ProcessEnv, log: (line
     const httpLog = structuredHttpLog({ env, secrets: [apiKey], fields: { execution_id: inv.executionId, org: target.alias } });
     client = new BraintrustClient({ apiUrl: target.apiUrl, apiKey, orgName: target.orgName, timeoutMs: target.timeoutMs, log, httpLog });
     const handler = HANDLERS[inv.kind] as KindHandler<unknown>;
-    const ctx = { client, target, inviteGroups: inv.inviteGroups, log };
+    const ctx = { client, target, groupIds: new GroupIds(target.idsDir), inviteGroups: inv.inviteGroups, log };
     const result = inv.action === "create" ? await handler.create(ctx, inv.spec) : await handler.destroy(ctx, inv.spec);
     writeAudit(target.auditDir, {
       ...base,

@@ -160,6 +160,7 @@ describe("end to end with the real terraform (invitees get a user id only when t
   it("an invitee who accepts later is in the right groups after the next apply, and the plan then converges", async () => {
     const first = await box.ws.sync();
     expect(first.results.acme.code).toBe(0);
+    expect(Math.max(...box.ws.auditEvents().map((e) => e.api_calls))).toBeLessThanOrEqual(2);
     expect(box.servers.braintrust.view(ACME).groups["ml-team"].members).toEqual([]);
     expect(box.ws.auditEvents().filter((e) => e.outcome === "pending_invite").map((e) => e.key).sort()).toEqual([
       "evals/bob@example.com",

@@ -26,6 +26,7 @@ describe("the Braintrust handler's lifecycle contract", () => {
       sendInviteEmails: false,
       auditDir: join(dir, "audit"),
       pendingDir: join(dir, "pending"),
+      idsDir: join(dir, "ids"),
       timeoutMs: 5000,
     };
   });
@@ -51,7 +52,10 @@ describe("the Braintrust handler's lifecycle contract", () => {
     await run("create", "group", { name: "ml" });
     await run("create", "member", { email: "a@x.com" }, ["ml"]);
     expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "removed" });
-    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "already_gone" });
+    // A second removal is a no-op delta (the handler does not spend a call to check membership first).
+    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "removed" });
+    expect(servers.braintrust.view("Acme").groups.ml.members).toEqual([]);
+    expect(await run("destroy", "group_member", { group: "ml", email: "nobody@x.com" })).toMatchObject({ outcome: "already_gone" });
     expect(await run("destroy", "group", { name: "ml" })).toMatchObject({ outcome: "deleted" });
     expect(await run("destroy", "group", { name: "ml" })).toMatchObject({ outcome: "already_gone" });
     expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "already_gone" });

@@ -13,18 +13,12 @@ export const groupMember: KindHandler<GroupMemberSpec> = {
     return result;
   },
 
-  async destroy({ client, target }, spec) {
-    clearPending(target.pendingDir, spec.group, spec.email);
-    const g = await client.findGroupByName(spec.group);
-    if (!g) return { outcome: "already_gone" };
-    const user = await client.findUserByEmail(spec.email);
-    if (!user || !(g.member_users ?? []).includes(user.id)) return { outcome: "already_gone" };
-    try {
-      await client.patchGroup(g.id, { remove_member_users: [user.id] });
-    } catch (e) {
-      if (isNotFound(e)) return { outcome: "already_gone" };
-      throw e;
-    }
+  async destroy(ctx, spec) {
+    clearPending(ctx.target.pendingDir, spec.group, spec.email);
+    const user = await ctx.client.findUserByEmail(spec.email);
+    if (!user) return { outcome: "already_gone" };
+    const done = await withGroupId(ctx, spec.group, (id) => ctx.client.patchGroup(id, { remove_member_users: [user.id] }));
+    if (!done) return { outcome: "already_gone" };
     return { outcome: "removed", before: { group: spec.group, email: spec.email, user_id: user.id }, after: null };
   },
 };
@@ -56,22 +50,47 @@ export const inviteFollowup: KindHandler<InviteFollowupSpec> = {
  * re-invited naming the group, so that accepting puts them in it where the server supports that,
  * and the caller records a follow-up for the next apply.
  */
-async function ensureMembership({ client }: KindContext, spec: { group: string; email: string }): Promise<Outcome> {
-  const g = await client.findGroupByName(spec.group);
-  if (!g) throw new Error(`group "${spec.group}" does not exist in Braintrust; it is created by the group instance, so run apply again`);
+async function ensureMembership(ctx: KindContext, spec: { group: string; email: string }): Promise<Outcome> {
+  const { client } = ctx;
   const user = await client.findUserByEmail(spec.email);
   if (!user) {
-    await client.patchOrgMembers({ invite_users: { emails: [spec.email], group_ids: [g.id], send_invite_emails: false } });
+    const invited = await withGroupId(ctx, spec.group, (id) =>
+      client.patchOrgMembers({ invite_users: { emails: [spec.email], group_ids: [id], send_invite_emails: false } }),
+    );
+    if (!invited) throw missingGroup(spec.group);
     return { outcome: "pending_invite", after: { group: spec.group, email: spec.email, pending: true } };
   }
-  if ((g.member_users ?? []).includes(user.id)) {
-    return { outcome: "already_member", after: { group: spec.group, email: spec.email, user_id: user.id } };
+  // PATCH add_member_users is a delta: adding someone already in the group changes nothing.
+  const patched = await withGroupId(ctx, spec.group, (id) => client.patchGroup(id, { add_member_users: [user.id] }));
+  if (!patched) throw missingGroup(spec.group);
+  return { outcome: "added", after: { group: spec.group, email: spec.email, user_id: user.id } };
+}
+
+function missingGroup(name: string): Error {
+  return new Error(`group "${name}" does not exist in Braintrust; it is created by the group instance, so run apply again`);
+}
+
+/**
+ * Runs `write` with the group's id: the remembered one first (no lookup), and if the API says it
+ * is not found, the id looked up afresh. Resolves with undefined when the group does not exist.
+ */
+async function withGroupId<T>({ client, groupIds }: KindContext, name: string, write: (id: string) => Promise<T>): Promise<T | undefined> {
+  const remembered = groupIds.get(name);
+  if (remembered) {
+    try {
+      return await write(remembered);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      groupIds.forget(name);
+    }
   }
+  const g = await client.findGroupByName(name);
+  if (!g) return undefined;
+  groupIds.set(name, g.id);
   try {
-    await client.patchGroup(g.id, { add_member_users: [user.id] });
+    return await write(g.id);
   } catch (e) {
-    if (isNotFound(e)) throw new Error(`group "${spec.group}" vanished while adding ${spec.email}; run apply again`, { cause: e });
+    if (isNotFound(e)) return undefined;
     throw e;
   }
-  return { outcome: "added", before: { group: spec.group, email: spec.email, member: false }, after: { group: spec.group, email: spec.email, user_id: user.id } };
 }

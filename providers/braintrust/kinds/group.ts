@@ -4,14 +4,16 @@ import type { KindHandler } from "./kind-handler";
 
 /** A permission group: create ensures it exists (POST is idempotent by name). */
 export const group: KindHandler<GroupSpec> = {
-  async create({ client }, spec) {
+  async create({ client, groupIds }, spec) {
     const g = await client.createGroup(spec.name);
+    groupIds.set(spec.name, g.id);
     return { outcome: "ensured", after: { id: g.id, name: g.name } };
   },
 
-  async destroy({ client, target }, spec) {
+  async destroy({ client, target, groupIds }, spec) {
     if (BUILT_IN_GROUPS.includes(spec.name)) return { outcome: "protected_builtin" };
     if (!target.removeExtra) return { outcome: "retained" };
+    groupIds.forget(spec.name);
     const g = await client.findGroupByName(spec.name);
     if (!g) return { outcome: "already_gone" };
     try {

@@ -1,10 +1,13 @@
 import type { Target } from "../contract";
 import type { BraintrustClient } from "../client";
+import type { GroupIds } from "../group-ids";
 
 /** What one handler call hands to a kind. */
 export interface KindContext {
   readonly client: BraintrustClient;
   readonly target: Target;
+  /** Group ids remembered from earlier calls. */
+  readonly groupIds: GroupIds;
   /** member create only: the group names the invitee should land in. */
   readonly inviteGroups: readonly string[];
   readonly log: (line: string) => void;

@@ -87,6 +87,9 @@ describe("plan, apply, show and status, driven as a user would", () => {
       errors: [],
     });
     expect(summary.api_calls).toBe(events.reduce((n, e) => n + e.api_calls, 0));
+    // At most 2 Braintrust calls per created instance (group ids are remembered between calls).
+    expect(Math.max(...events.map((e) => e.api_calls))).toBe(2);
+    expect(summary.api_calls).toBe(24); // 4 groups x 1 + 4 settings x 2 + 4 members x 1 + 4 memberships x 2
 
     const again = await runCli(box.ws, ["plan"]);
     expect(again.code).toBe(0);

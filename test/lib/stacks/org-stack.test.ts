@@ -16,6 +16,7 @@ const target: Target = {
   sendInviteEmails: true,
   auditDir: "/x/logs/audit",
   pendingDir: "/x/state/pending/acme",
+  idsDir: "/x/state/ids/acme",
   timeoutMs: 30000,
 };
 

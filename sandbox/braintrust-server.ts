@@ -71,6 +71,8 @@ export const BUILT_IN_GROUP_NAMES = ["Owners", "Engineers", "Viewers"];
 export class BraintrustServer extends LocalServer {
   private readonly orgs: Org[];
   private readonly users = new Map<string, User>();
+  /** Lower-cased email -> user: lookups by email stay O(1) at benchmark sizes. */
+  private readonly usersByEmail = new Map<string, User>();
   private clock = Date.parse("2026-01-01T00:00:00.000Z");
 
   constructor(private readonly options: BraintrustServerOptions) {
@@ -107,6 +109,13 @@ export class BraintrustServer extends LocalServer {
       const g = org.groups.find((x) => x.name === groupName && !x.deleted_at) ?? this.pushGroup(org, groupName);
       if (!g.member_users.includes(user.id)) g.member_users.push(user.id);
     }
+  }
+
+  /** A group created outside the sync (the benchmark's starting point). */
+  addGroupByHand(orgName: string, name: string, description: string | null = null): void {
+    const org = this.org(orgName);
+    if (org.groups.some((x) => x.name === name && !x.deleted_at)) return;
+    this.pushGroup(org, name).description = description;
   }
 
   view(orgName: string): OrgView {
@@ -176,7 +185,7 @@ export class BraintrustServer extends LocalServer {
       for (const gid of groupIds) if (!this.liveGroups(org).some((g) => g.id === gid)) return { status: 400, type: "text", body: `Group ${gid} does not exist` };
       for (const raw of invite.emails ?? []) {
         const email = String(raw).toLowerCase();
-        const existing = [...this.users.values()].find((u) => u.email === email);
+        const existing = this.usersByEmail.get(email);
         if (existing && org.members.has(existing.id)) continue; // already a member: skipped
         const pending = org.invites.get(email) ?? { groupIds: new Set<string>() };
         for (const gid of groupIds) pending.groupIds.add(gid);
@@ -198,7 +207,7 @@ export class BraintrustServer extends LocalServer {
       const ids = new Set<string>(remove.ids ?? []);
       for (const raw of remove.emails ?? []) {
         const email = String(raw).toLowerCase();
-        const u = [...this.users.values()].find((x) => x.email === email);
+        const u = this.usersByEmail.get(email);
         if (u) ids.add(u.id);
         const inv = org.invites.get(email);
         if (inv?.userId) ids.add(inv.userId);
@@ -214,9 +223,15 @@ export class BraintrustServer extends LocalServer {
 
   private listUsers(org: Org, query: URLSearchParams): Reply {
     const emails = query.getAll("email").map((e) => e.toLowerCase());
-    const visible = new Set(org.members);
-    if (this.options.pendingUsersVisible) for (const inv of org.invites.values()) if (inv.userId) visible.add(inv.userId);
-    const users = [...visible].map((id) => this.users.get(id)!).filter((u) => emails.length === 0 || emails.includes(u.email));
+    const isVisible = (u: User) => org.members.has(u.id) || (this.options.pendingUsersVisible === true && org.invites.get(u.email)?.userId === u.id);
+    let users: User[];
+    if (emails.length > 0) {
+      users = emails.map((e) => this.usersByEmail.get(e)).filter((u): u is User => u !== undefined && isVisible(u));
+    } else {
+      const visible = new Set(org.members);
+      if (this.options.pendingUsersVisible) for (const inv of org.invites.values()) if (inv.userId) visible.add(inv.userId);
+      users = [...visible].map((id) => this.users.get(id)!);
+    }
     users.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.id < b.id ? 1 : -1));
     return this.list(query, users, true);
   }
@@ -281,10 +296,11 @@ export class BraintrustServer extends LocalServer {
 
   private ensureUser(email: string): User {
     const e = email.toLowerCase();
-    const existing = [...this.users.values()].find((u) => u.email === e);
+    const existing = this.usersByEmail.get(e);
     if (existing) return existing;
     const u: User = { id: randomUUID(), email: e, given_name: null, family_name: null, created: this.now() };
     this.users.set(u.id, u);
+    this.usersByEmail.set(e, u);
     return u;
   }
 

@@ -15,6 +15,7 @@ export class ApplyProgress {
   private failed = 0;
   private readonly total: number;
   private readonly deletes: Set<string>;
+  private readonly planned: Set<string>;
   private lastPlain = Date.now();
   private lastTenth = 0;
   private lastPrinted = "";
@@ -27,6 +28,7 @@ export class ApplyProgress {
   ) {
     this.total = changes.length;
     this.deletes = new Set(changes.filter((c) => c.action === "delete").map((c) => c.address));
+    this.planned = new Set(changes.map((c) => c.address));
   }
 
   /** One line of terraform's stdout. */
@@ -34,7 +36,8 @@ export class ApplyProgress {
     const complete = COMPLETE.exec(line);
     if (complete) {
       // A replace prints a destruction and then a creation; only the creation finishes it.
-      if (complete[2] === "Creation" || this.deletes.has(complete[1])) this.step();
+      // Only handler instances count (not the `<kind>_ready` barriers).
+      if (this.planned.has(complete[1]) && (complete[2] === "Creation" || this.deletes.has(complete[1]))) this.step();
       return;
     }
     const handler = HANDLER_LINE.exec(line);

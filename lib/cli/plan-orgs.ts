@@ -29,7 +29,7 @@ export async function planOrgs(io: Io, selection: Selection, executionId: string
     plans[alias] = await plan(synth.stackDirs[alias], terraformEnv);
   }
   const report = buildPlanReport(
-    aliases.map((alias) => ({ alias, changes: plans[alias].changes, removeExtra: loaded.config.sync_options.remove_extra })),
+    aliases.map((alias) => ({ alias, changes: plans[alias].changes, otherChanges: plans[alias].otherChanges, removeExtra: loaded.config.sync_options.remove_extra })),
     loaded.config.safety.max_removals,
   );
   return { synth, plans, report, terraformEnv };

@@ -101,10 +101,11 @@ export const terraformSchema = z
     /** Directory of the local state files, `<state_dir>/<alias>.tfstate`, relative to the config file. */
     state_dir: z.string().min(1).default("state"),
     /**
-     * Resource blocks per kind (DESIGN.md fact 7: keep each block to about 50 instances). Changing it
-     * moves instances between blocks, which Terraform plays as destroy and create.
+     * Resource blocks per kind (DESIGN.md fact 7: keep each block to about 50 instances), or `auto`
+     * (a power of two that does so as the directory grows). Instances already in state stay in
+     * their block, so changing it never moves one.
      */
-    shards_per_kind: z.number().int().min(1).max(1000).default(32),
+    shards_per_kind: z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default("auto"),
   })
   .strict();
 
@@ -137,7 +138,7 @@ export const configSchema = z
       .default({ declarative: { enabled: true } }),
     sync_rules: syncRulesSchema,
     sync_options: syncOptionsSchema.default({ remove_extra: false, send_invite_emails: true }),
-    terraform: terraformSchema.default({ resource_type: "terraform_data", state_dir: "state", shards_per_kind: 32 }),
+    terraform: terraformSchema.default({ resource_type: "terraform_data", state_dir: "state", shards_per_kind: "auto" }),
     audit: auditSchema.default({ directory: "logs/audit" }),
     safety: safetySchema.default({ max_removals: 10 }),
   })

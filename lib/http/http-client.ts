@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type * as https from "node:https";
 import { redactQuery, type HttpLog, type HttpLogEntry } from "../log/structured-log";
 
 /**
@@ -35,7 +35,17 @@ export interface HttpClientOptions {
   readonly requestIdHeaders: readonly string[];
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const httpAgent = new HttpAgent({ keepAlive: true });
+let tls: { request: typeof https.request; agent: https.Agent } | undefined;
+/** node:https (and TLS) loads only when a URL needs it: the local sandbox and tests speak plain HTTP. */
+function httpsModule(): { request: typeof https.request; agent: https.Agent } {
+  if (!tls) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require("node:https") as typeof https;
+    tls = { request: m.request, agent: new m.Agent({ keepAlive: true }) };
+  }
+  return tls;
+}
 
 export class HttpClient {
   /** Requests sent, retries included. */
@@ -54,9 +64,10 @@ export class HttpClient {
     }
     this.calls += 1;
     const started = Date.now();
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const secure = url.protocol === "https:" ? httpsModule() : undefined;
+    const send = secure ? secure.request : httpRequest;
     return new Promise<HttpResponse<T>>((resolve, reject) => {
-      const r = send(url, { method: req.method, headers, agent: url.protocol === "https:" ? agents.https : agents.http, timeout: this.options.timeoutMs ?? 30_000 }, (res) => {
+      const r = send(url, { method: req.method, headers, agent: secure ? secure.agent : httpAgent, timeout: this.options.timeoutMs ?? 30_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", reject);

@@ -54,6 +54,8 @@ export interface OrgPlanInput {
   readonly changes: readonly PlannedChange[];
   /** `sync_options.remove_extra` of the config planned with. */
   readonly removeExtra: boolean;
+  /** Changes Terraform plans to resources that are not handler instances (bookkeeping). */
+  readonly otherChanges?: number;
 }
 
 export function buildPlanReport(orgs: readonly OrgPlanInput[], maxRemovals: number): PlanReport {
@@ -65,7 +67,7 @@ export function buildPlanReport(orgs: readonly OrgPlanInput[], maxRemovals: numb
   };
 }
 
-export function buildOrgReport({ alias, changes, removeExtra }: OrgPlanInput): OrgPlanReport {
+export function buildOrgReport({ alias, changes, removeExtra, otherChanges = 0 }: OrgPlanInput): OrgPlanReport {
   const r = {
     alias,
     users: { invite: [] as string[], remove: [] as string[], retain: [] as string[] },
@@ -105,7 +107,7 @@ export function buildOrgReport({ alias, changes, removeExtra }: OrgPlanInput): O
     }
   }
   const removals = r.users.remove.length + r.groups.delete.length + r.memberships.remove.length;
-  return { ...r, removals, instances, has_changes: changes.length > 0 };
+  return { ...r, removals, instances, has_changes: changes.length > 0 || otherChanges > 0 };
 }
 
 /** `ml-team#1a2b3c4d` -> `ml-team`: a settings instance is keyed by name and a hash of its settings. */

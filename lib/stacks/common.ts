@@ -3,7 +3,10 @@ import type { ResourceType } from "./handler-instances";
 
 /** What every kind's construct needs to emit its blocks. */
 export interface HandlerSettings {
-  readonly shards: number;
+  /** Blocks per kind, or `auto` (about 50 instances per block). */
+  readonly shards: number | "auto";
+  /** Per kind, the block each instance in state is in (instances never move between blocks). */
+  readonly placements?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly resourceType: ResourceType;
   readonly target: Target;
   readonly handlerCommand: string;

@@ -1,4 +1,4 @@
-import type { ITerraformDependable } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { membershipKey, type GroupMemberSpec, type InviteFollowupSpec } from "../../providers/braintrust/contract";
 import type { HandlerSettings } from "./common";
@@ -10,7 +10,7 @@ export interface GroupMembershipsProps {
   readonly followups: readonly InviteFollowupSpec[];
   readonly settings: HandlerSettings;
   /** Group and member blocks: created before memberships, destroyed after them. */
-  readonly dependsOn: readonly ITerraformDependable[];
+  readonly dependsOn: readonly TerraformResource[];
 }
 
 /** Group memberships keyed `group/email`, and the follow-ups of those made while an invitee was pending. */
@@ -30,7 +30,7 @@ export class GroupMemberships extends Construct {
       ...props.settings,
       kind: "invite_followup",
       instances: new Map(props.followups.map((f) => [membershipKey(f), { group: f.group, email: f.email, attempt: f.attempt } satisfies InviteFollowupSpec])),
-      dependsOn: this.memberships.blocks,
+      dependsOn: [this.memberships.ready],
     });
   }
 }

@@ -1,4 +1,4 @@
-import { TerraformLocal, type ITerraformDependable } from "cdktf";
+import { TerraformLocal, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { ENV, type MemberSpec } from "../../providers/braintrust/contract";
 import type { HandlerSettings } from "./common";
@@ -12,7 +12,7 @@ export interface OrgMembersProps {
   readonly inviteGroups: ReadonlyMap<string, readonly string[]>;
   readonly settings: HandlerSettings;
   /** The group blocks, created first so that an invitation can name them. */
-  readonly dependsOn: readonly ITerraformDependable[];
+  readonly dependsOn: readonly TerraformResource[];
 }
 
 /** Organization members, keyed by email: create invites, destroy removes (by policy). */

@@ -31,13 +31,13 @@ export class OrgStack extends TerraformStack {
       members: desired.members,
       inviteGroups,
       settings,
-      dependsOn: groups.groups.blocks,
+      dependsOn: [groups.groups.ready],
     });
     new GroupMemberships(this, "group_memberships", {
       memberships: desired.memberships,
       followups: props.followups,
       settings,
-      dependsOn: [...groups.groups.blocks, ...members.members.blocks],
+      dependsOn: [groups.groups.ready, members.members.ready],
     });
   }
 }

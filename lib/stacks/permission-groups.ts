@@ -31,7 +31,7 @@ export class PermissionGroups extends Construct {
       instances: new Map(
         props.groups.map((g) => [`${g.name}#${settingsHash(g.description)}`, { name: g.name, description: g.description } satisfies GroupSettingsSpec]),
       ),
-      dependsOn: this.groups.blocks,
+      dependsOn: [this.groups.ready],
     });
   }
 }

@@ -23,6 +23,33 @@ export interface ManagedOrg {
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
+function readState(stateFile: string): any {
+  let state: any;
+  try {
+    state = JSON.parse(readFileSync(stateFile, "utf8"));
+  } catch (e) {
+    throw new Error(`${stateFile} is not valid JSON (${(e as Error).message}); restore it from ${stateFile}.backup or your state backup`);
+  }
+  if (state?.version !== 4) throw new Error(`${stateFile} has state format version ${state?.version}; this tool reads version 4 (Terraform >= 0.12)`);
+  return state;
+}
+
+/**
+ * Per kind, the block each instance is in (`member` -> `ada@x.example` -> `member_07`): synth keeps
+ * instances where they are, so a change of the block count never moves one. Empty without state.
+ */
+export function readPlacements(stateFile: string): Map<string, Map<string, string>> {
+  const placements = new Map<string, Map<string, string>>();
+  if (!existsSync(stateFile)) return placements;
+  for (const resource of readState(stateFile).resources ?? []) {
+    const kind = resource.mode === "managed" ? kindOfBlock(resource.name) : undefined;
+    if (!kind) continue;
+    const byKey = placements.get(kind) ?? placements.set(kind, new Map()).get(kind)!;
+    for (const instance of resource.instances ?? []) byKey.set(String(instance.index_key), resource.name);
+  }
+  return placements;
+}
+
 /**
  * Reads a local state file (format version 4) directly: `show` then needs neither Okta, nor a
  * synth, nor `terraform init`. Only the instances of this tool's blocks (`<kind>_<nn>`) count.
@@ -32,13 +59,7 @@ export function readManagedOrg(alias: string, stateFile: string, pendingDir: str
   if (!existsSync(stateFile)) {
     return { alias, state_file: stateFile, exists: false, serial: null, last_changed: null, members: [], groups: [], memberships: 0, pending, failed: [] };
   }
-  let state: any;
-  try {
-    state = JSON.parse(readFileSync(stateFile, "utf8"));
-  } catch (e) {
-    throw new Error(`${stateFile} is not valid JSON (${(e as Error).message}); restore it from ${stateFile}.backup or your state backup`);
-  }
-  if (state?.version !== 4) throw new Error(`${stateFile} has state format version ${state?.version}; this tool reads version 4 (Terraform >= 0.12)`);
+  const state = readState(stateFile);
   const members = new Set<string>();
   const groups = new Map<string, { description: string | null; members: string[] }>();
   const failed: { kind: Kind; key: string }[] = [];

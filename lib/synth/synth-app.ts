@@ -10,6 +10,7 @@ import { computeDesiredState, type DesiredState } from "../model/desired-state";
 import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
 import { MembershipCache } from "../okta/membership-cache";
 import { readDirectory } from "../okta/read-directory";
+import { readPlacements } from "../state/managed-state";
 import { OrgStack } from "../stacks/org-stack";
 
 /** Absolute path of the compiled handler that Terraform runs (under the package's `dist/`, whether synth runs from `dist/` or from source). */
@@ -102,6 +103,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       statePath: relative(stackDir, paths.stateFile),
       settings: {
         shards: config.terraform.shards_per_kind,
+        placements: readPlacements(paths.stateFile),
         resourceType: config.terraform.resource_type,
         handlerCommand: `node ${shellQuote(HANDLER_PATH)}`,
         target: targetFor(config, org.alias, paths),

@@ -77,18 +77,24 @@ export interface PlannedChange {
 
 export interface PlanResult {
   readonly changes: PlannedChange[];
+  /** Changes to resources that are not handler instances (the `<kind>_ready` barriers): bookkeeping. */
+  readonly otherChanges: number;
   readonly planFile: string;
   /** Terraform's own plan output (`--verbose`). */
   readonly text: string;
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /** `terraform plan -out`, then `terraform show -json` to read what would change. */
 export async function plan(stackDir: string, env: NodeJS.ProcessEnv, planFile = "sync.tfplan"): Promise<PlanResult> {
   const r = await runTerraform(stackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`], env);
   if (r.code === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${r.stderr || r.stdout}`);
   const shown = await runTerraform(stackDir, ["show", "-json", planFile], env);
   if (shown.code !== 0) throw new Error(`terraform show failed in ${stackDir}:\n${shown.stderr}`);
-  return { changes: changesOf(JSON.parse(shown.stdout)), planFile, text: r.stdout };
+  const json = JSON.parse(shown.stdout);
+  const changes = changesOf(json);
+  const changed = (json.resource_changes ?? []).filter((rc: any) => (rc.change?.actions ?? []).some((a: string) => a !== "no-op" && a !== "read")).length;
+  return { changes, otherChanges: changed - changes.length, planFile, text: r.stdout };
 }
 
 /** Applies a saved plan, so that what was shown is what runs. Resolves with terraform's exit code. */
@@ -96,7 +102,6 @@ export function applyPlan(stackDir: string, env: NodeJS.ProcessEnv, planFile: st
   return runTerraform(stackDir, ["apply", "-input=false", "-no-color", `-parallelism=${parallelism}`, planFile], env, onLine);
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export function changesOf(planJson: any): PlannedChange[] {
   const out: PlannedChange[] = [];
   for (const rc of planJson.resource_changes ?? []) {

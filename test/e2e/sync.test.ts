@@ -154,6 +154,22 @@ describe("end to end with the real terraform (invitees visible at once)", () => 
   });
 });
 
+describe("changing the number of blocks per kind", () => {
+  const box = useSmallSandbox({ pendingUsersVisible: true });
+
+  it("moves no instance: after going from 4 blocks to auto and to 16, the plan is empty, and a new user is the only change", async () => {
+    expect((await box.ws.sync()).results.acme.code).toBe(0);
+    for (const shards of ["auto", "16"]) {
+      box.ws.writeConfig(smallConfig(box.servers.okta.url, box.servers.braintrust.url).replace("shards_per_kind: 4", `shards_per_kind: ${shards}`));
+      expect((await box.ws.plan()).changes).toEqual({ acme: [], research: [] });
+    }
+    box.servers.okta.addUser({ email: "erin@example.com", department: "Engineering" });
+    const after = await box.ws.sync();
+    expect(lines(after.changes.acme)).toEqual(["create member erin@example.com"]);
+    expect(after.changes.research).toEqual([]);
+  });
+});
+
 describe("end to end with the real terraform (invitees get a user id only when they accept)", () => {
   const box = useSmallSandbox({ pendingUsersVisible: false });
 

@@ -36,7 +36,7 @@ describe("plan, apply, show and status, driven as a user would", () => {
     const verbose = await runCli(box.ws, ["plan", "--org", "acme", "--verbose"]);
     expect(verbose.code).toBe(2);
     expect(verbose.stdout.startsWith(ACME_PLAN + "--- terraform plan: acme ---\n")).toBe(true);
-    expect(verbose.stdout).toContain("Plan: 8 to add, 0 to change, 0 to destroy.");
+    expect(verbose.stdout).toContain("Plan: 13 to add, 0 to change, 0 to destroy."); // 8 instances and the 5 <kind>_ready barriers
 
     const json = await runCli(box.ws, ["plan", "--json"]);
     expect(json.code).toBe(2);

@@ -33,7 +33,7 @@ describe("loading the configuration", () => {
     expect(c.braintrust_orgs.acme).toMatchObject({ api_key: { env: "BT_KEY" }, url: "https://api.braintrust.dev", timeout_seconds: 30 });
     expect(c.sync_rules.users.mappings[0].okta_filter).toBe('profile.department eq "Engineering"');
     expect(c.sync_options).toEqual({ remove_extra: false, send_invite_emails: true });
-    expect(c.terraform).toEqual({ resource_type: "terraform_data", state_dir: "state", shards_per_kind: 32 });
+    expect(c.terraform).toEqual({ resource_type: "terraform_data", state_dir: "state", shards_per_kind: "auto" });
     expect(JSON.stringify(c)).not.toContain("secret-value");
   });
 

@@ -40,11 +40,16 @@ function synth(resourceType: ResourceType, shards = 4): any {
 describe("the org stack", () => {
   it("emits a fixed set of for_each blocks per kind, each iterating its own locals map", () => {
     const json = synth("terraform_data");
-    const blocks = Object.keys(json.resource.terraform_data).sort();
+    const names = Object.keys(json.resource.terraform_data).sort();
+    const blocks = names.filter((n) => !n.endsWith("_ready"));
     expect(blocks).toHaveLength(5 * 4);
     expect(blocks).toContain("member_0");
     expect(blocks).toContain("invite_followup_3");
     for (const name of blocks) expect(json.resource.terraform_data[name].for_each).toBe(`\${local.${name}}`);
+    // One barrier per kind, depending on each of its blocks; later kinds depend on barriers only.
+    expect(names.filter((n) => n.endsWith("_ready"))).toEqual(["group_member_ready", "group_ready", "group_settings_ready", "invite_followup_ready", "member_ready"]);
+    expect(json.resource.terraform_data.member_ready.depends_on).toEqual([0, 1, 2, 3].map((i) => `terraform_data.member_${i}`));
+    expect(json.resource.terraform_data.member_ready.provisioner).toBeUndefined();
     const memberLocals = [0, 1, 2, 3].map((i) => json.locals[`member_${i}`]);
     expect(Object.assign({}, ...memberLocals)).toEqual({ "a@x.com": { email: "a@x.com" }, "b@x.com": { email: "b@x.com" } });
     expect(json.locals[`member_${shardOf("a@x.com", 4)}`]).toHaveProperty(["a@x.com"]);
@@ -69,13 +74,14 @@ describe("the org stack", () => {
     expect(destroy).toMatchObject({ when: "destroy", environment: { OBSYNC_ACTION: "destroy", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" } });
     expect(destroy.environment.OBSYNC_INVITE_GROUPS).toBeUndefined();
     expect(JSON.parse(destroy.environment.OBSYNC_TARGET)).toEqual(target);
-    expect(json.resource.terraform_data.group_member_0.depends_on).toEqual(expect.arrayContaining(["terraform_data.group_0", "terraform_data.member_3"]));
+    expect(json.resource.terraform_data.group_member_0.depends_on).toEqual(["terraform_data.group_ready", "terraform_data.member_ready"]);
+    expect(json.resource.terraform_data.member_0.depends_on).toEqual(["terraform_data.group_ready"]);
   });
 
   it("emits the same shape with null_resource and the null provider", () => {
     const json = synth("null_resource");
     expect(json.resource.terraform_data).toBeUndefined();
-    expect(Object.keys(json.resource.null_resource)).toHaveLength(20);
+    expect(Object.keys(json.resource.null_resource)).toHaveLength(20 + 5);
     const block = json.resource.null_resource.group_member_1;
     expect(block.for_each).toBe("${local.group_member_1}");
     expect(block.triggers).toEqual({ spec: "${jsonencode(each.value)}" });

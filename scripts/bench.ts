@@ -183,6 +183,17 @@ function countBlocks(stackDir: string): number {
   return Object.keys(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).resource?.terraform_data ?? {}).length;
 }
 
+/** An empty working directory and local servers for one run: no rate limit to speak of, no contract checks (the tests do those). */
+async function freshServers(workdir: string): Promise<{ okta: OktaServer; bt: BraintrustServer }> {
+  rmSync(workdir, { recursive: true, force: true });
+  mkdirSync(workdir, { recursive: true });
+  const okta = new OktaServer({ token: TOKEN, rateLimitPerMinute: 1_000_000, checkContract: false });
+  const bt = new BraintrustServer({ orgs: [{ name: "Acme", apiKey: KEY }], pendingUsersVisible: true, checkContract: false });
+  await okta.start();
+  await bt.start();
+  return { okta, bt };
+}
+
 /** Minimum Okta calls for a full read: pages of 200 for users, groups, and each group's members. */
 function minimumCalls(users: number, groups: number, membersPerGroup: number[]): number {
   return Math.ceil(users / 200) + Math.ceil(groups / 200) + membersPerGroup.reduce((n, m) => n + Math.max(1, Math.ceil(m / 200)), 0);
@@ -190,12 +201,7 @@ function minimumCalls(users: number, groups: number, membersPerGroup: number[]):
 
 async function benchSize(label: string, users: number, groups: number, workdir: string, maxFirstPlan: number): Promise<void> {
   say(`\n== ${label}: ${users.toLocaleString("en")} users, ${groups.toLocaleString("en")} groups, ${GROUPS_PER_USER} groups per user ==`);
-  rmSync(workdir, { recursive: true, force: true });
-  mkdirSync(workdir, { recursive: true });
-  const okta = new OktaServer({ token: TOKEN, rateLimitPerMinute: 1_000_000, checkContract: false });
-  const bt = new BraintrustServer({ orgs: [{ name: "Acme", apiKey: KEY }], pendingUsersVisible: true, checkContract: false });
-  await okta.start();
-  await bt.start();
+  const { okta, bt } = await freshServers(workdir);
   try {
     const { gs, us } = seedOkta(okta, users, groups, GROUPS_PER_USER);
     const configFile = join(workdir, "sync-config.yaml");
@@ -271,12 +277,7 @@ function runCli(args: string[], cwd: string): Promise<number> {
 /** Apply throughput for 1,000 new memberships (200 users x 5 of 10 groups), at parallelism 10 and 50. */
 async function benchApply(workdir: string): Promise<void> {
   say(`\n== apply: 1,000 new memberships against the local Braintrust server ==`);
-  rmSync(workdir, { recursive: true, force: true });
-  mkdirSync(workdir, { recursive: true });
-  const okta = new OktaServer({ token: TOKEN, rateLimitPerMinute: 1_000_000, checkContract: false });
-  const bt = new BraintrustServer({ orgs: [{ name: "Acme", apiKey: KEY }], pendingUsersVisible: true, checkContract: false });
-  await okta.start();
-  await bt.start();
+  const { okta, bt } = await freshServers(workdir);
   try {
     const gs = Array.from({ length: 10 }, (_, i) => okta.addGroup(`team-${i}`, `Team ${i}`));
     const us = Array.from({ length: 200 }, (_, i) => okta.addUser({ email: `user${i}@bench.example`, department: "Eng" }));

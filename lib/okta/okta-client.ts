@@ -31,12 +31,6 @@ export interface OktaClientOptions {
 /** Okta page size: the documented maximum for users, and Okta's advice for groups and members. */
 export const OKTA_PAGE_SIZE = 200;
 
-/** Turns `okta.domain` (a bare domain or a full URL) into a base URL. */
-export function oktaBaseUrl(domain: string): string {
-  const d = domain.trim().replace(/\/+$/, "");
-  return /^[a-z]+:\/\//i.test(d) ? d : `https://${d}`;
-}
-
 /**
  * Read-only Okta client: SSWS auth, `Link`-header pagination, waits on X-Rate-Limit-Reset, retries
  * 429/5xx/network errors. Any read that cannot complete throws: a removal must never be derived
@@ -62,6 +56,21 @@ export class OktaClient {
       requestIdHeaders: ["x-okta-request-id"],
     });
   }
+
+  /** The HTTP layer behind the rate budget: each request waits for its bucket's budget and reports the headers back. */
+  private readonly paced = {
+    request: async <T>(req: { method: string; url: string }): Promise<HttpResponse<T>> => {
+      const bucket = oktaBucketOf(new URL(req.url).pathname);
+      await this.budget.acquire(bucket);
+      let response: HttpResponse<T> | undefined;
+      try {
+        response = await this.http.request<T>(req);
+        return response;
+      } finally {
+        this.budget.release(bucket, response?.headers);
+      }
+    },
+  };
 
   /** Requests sent, retries included. */
   get calls(): number {
@@ -113,20 +122,7 @@ export class OktaClient {
   }
 
   private async get(url: string): Promise<HttpResponse> {
-    const bucket = oktaBucketOf(new URL(url).pathname);
-    const paced = {
-      request: async <T>(req: { method: string; url: string }) => {
-        await this.budget.acquire(bucket);
-        let response: HttpResponse<T> | undefined;
-        try {
-          response = await this.http.request<T>(req);
-          return response;
-        } finally {
-          this.budget.release(bucket, response?.headers);
-        }
-      },
-    };
-    const { response, error } = await requestWithRetry(paced, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
+    const { response, error } = await requestWithRetry(this.paced, { method: "GET", url }, this.options.retry ?? DEFAULT_RETRY_POLICY, {
       serverWaitMs: (r) => (r.status === 429 ? oktaResetWaitMs(headerValue(r.headers, "x-rate-limit-reset"), headerValue(r.headers, "date")) : undefined),
       onWait: ({ attempt, waitMs, reason }) =>
         this.options.log?.(`okta: GET ${new URL(url).pathname}: ${reason}; retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`),

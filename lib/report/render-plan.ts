@@ -25,8 +25,13 @@ export function sectionsOf(r: OrgPlanReport): Section[] {
   ].filter((s) => s.items.length > 0);
 }
 
-/** The human summary: one header line per org, then its lists. */
+/** The human summary, then the removal guard's warnings. */
 export function planText(report: PlanReport): string[] {
+  return [...orgsText(report), ...guardText(report)];
+}
+
+/** One header line per org, then its lists. */
+export function orgsText(report: PlanReport): string[] {
   const lines: string[] = [];
   for (const r of report.orgs) {
     lines.push(`${r.alias}: ${summaryLine(r)}`);
@@ -36,7 +41,6 @@ export function planText(report: PlanReport): string[] {
     }
     lines.push("");
   }
-  lines.push(...guardText(report));
   return lines;
 }
 

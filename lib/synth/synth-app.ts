@@ -7,7 +7,8 @@ import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
 import type { HttpLog } from "../log/structured-log";
 import { computeDesiredState, type DesiredState } from "../model/desired-state";
-import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
+import { baseUrlOf } from "../http/base-url";
+import { OktaClient } from "../okta/okta-client";
 import { MembershipCache } from "../okta/membership-cache";
 import { readDirectory } from "../okta/read-directory";
 import { readPlacements } from "../state/managed-state";
@@ -71,14 +72,14 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const token = env[tokenEnv];
   if (!token) throw new Error(`environment variable ${tokenEnv} (okta.api_token) is not set; export the Okta API token in it`);
   const okta = new OktaClient({
-    baseUrl: oktaBaseUrl(config.okta.domain),
+    baseUrl: baseUrlOf(config.okta.domain),
     token,
     timeoutMs: config.okta.timeout_seconds * 1000,
     retry: { retries: config.okta.max_retries, baseDelayMs: 250, maxDelayMs: 60_000 },
     log,
     httpLog: options.httpLog,
   });
-  const cache = config.okta.membership_cache ? MembershipCache.load(join(loaded.baseDir, ".cache"), oktaBaseUrl(config.okta.domain)) : undefined;
+  const cache = config.okta.membership_cache ? MembershipCache.load(join(loaded.baseDir, ".cache"), baseUrlOf(config.okta.domain)) : undefined;
   const oktaStats = { membersRead: 0, membersCached: 0 };
   const snapshot = await readDirectory(config, okta, { onProgress: log, cache, concurrency: config.okta.max_concurrency, stats: oktaStats });
   const desired = computeDesiredState(config, snapshot);
@@ -117,10 +118,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
 /** The literal target of an org's provisioners: policy and connection, never a secret value. */
 export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir: string; idsDir: string; auditDir: string }): Target {
   const org = config.braintrust_orgs[alias];
-  const url = org.url.trim().replace(/\/+$/, "");
   return {
     alias,
-    apiUrl: /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`,
+    apiUrl: baseUrlOf(org.url),
     orgName: org.org_name ?? null,
     apiKeyEnv: org.api_key.env,
     removeExtra: config.sync_options.remove_extra,

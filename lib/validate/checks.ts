@@ -2,8 +2,8 @@ import { BraintrustClient } from "../../providers/braintrust/client";
 import { ApiError } from "../http/api-error";
 import type { LoadedConfig } from "../config/load-config";
 import type { HttpLog } from "../log/structured-log";
-import { OktaClient, oktaBaseUrl } from "../okta/okta-client";
-import { targetFor } from "../synth/synth-app";
+import { baseUrlOf } from "../http/base-url";
+import { OktaClient } from "../okta/okta-client";
 import { checkTerraformVersion, terraformBinary } from "../terraform/terraform-runner";
 
 /** One line of `validate`: what was checked, whether it passed, and why. */
@@ -53,7 +53,7 @@ async function checkOkta(loaded: LoadedConfig, env: NodeJS.ProcessEnv, httpLog: 
     add({ name: "okta token", ok: false, detail: `environment variable ${tokenEnv} (okta.api_token) is not set` });
     return;
   }
-  const base = oktaBaseUrl(cfg.domain);
+  const base = baseUrlOf(cfg.domain);
   const client = new OktaClient({ baseUrl: base, token, timeoutMs: cfg.timeout_seconds * 1000, retry: QUICK_RETRY, httpLog });
   const probe = async (name: string, run: () => Promise<unknown[]>, what: string) => {
     try {
@@ -79,13 +79,14 @@ async function checkOkta(loaded: LoadedConfig, env: NodeJS.ProcessEnv, httpLog: 
 
 async function checkBraintrustOrg(loaded: LoadedConfig, alias: string, env: NodeJS.ProcessEnv, httpLog: HttpLog | undefined, add: (r: CheckResult) => void): Promise<void> {
   const name = `braintrust ${alias}`;
-  const target = targetFor(loaded.config, alias, { pendingDir: "", idsDir: "", auditDir: "" });
+  const org = loaded.config.braintrust_orgs[alias];
+  const target = { apiUrl: baseUrlOf(org.url), orgName: org.org_name ?? null, apiKeyEnv: org.api_key.env };
   const apiKey = env[target.apiKeyEnv];
   if (!apiKey) {
     add({ name, ok: false, detail: `environment variable ${target.apiKeyEnv} (braintrust_orgs.${alias}.api_key) is not set` });
     return;
   }
-  const client = new BraintrustClient({ apiUrl: target.apiUrl, apiKey, orgName: target.orgName, timeoutMs: target.timeoutMs, retry: QUICK_RETRY, httpLog });
+  const client = new BraintrustClient({ apiUrl: target.apiUrl, apiKey, orgName: target.orgName, timeoutMs: org.timeout_seconds * 1000, retry: QUICK_RETRY, httpLog });
   try {
     const orgs = await client.organizations();
     const names = orgs.map((o) => JSON.stringify(o.name)).join(", ") || "none";

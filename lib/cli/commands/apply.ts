@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import type { OrgResult } from "../../audit/run-summary";
 import { logLevelFrom } from "../../log/structured-log";
-import { guardText, planText } from "../../report/render-plan";
+import { guardText, orgsText } from "../../report/render-plan";
 import { duration, textTable } from "../../report/text-table";
 import { auditDirOf } from "../../synth/synth-app";
 import { applyPlan } from "../../terraform/terraform-runner";
@@ -57,7 +57,7 @@ ${optionLines([
       const { report } = planned;
       record.planned(report);
       io.out();
-      for (const line of planText(report).filter((l) => !l.startsWith("Removal guard:"))) io.out(line);
+      for (const line of orgsText(report)) io.out(line);
       const changed = report.orgs.filter((r) => r.has_changes).map((r) => r.alias);
 
       if (changed.length === 0) {

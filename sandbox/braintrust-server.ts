@@ -23,6 +23,15 @@ export interface BraintrustServerOptions {
   readonly retryAfterSeconds?: number;
   /** Check every exchange against the OpenAPI document. Default true. */
   readonly checkContract?: boolean;
+  /**
+   * Whether deleted (soft-deleted, `deleted_at` set) groups, roles and projects still appear in
+   * lists (braintrust-api.md 2.2, UNCONFIRMED). Default false.
+   */
+  readonly deletedInLists?: boolean;
+  /** System roles (org_id null) every org sees, e.g. ["Owner", "Engineer", "Viewer"] (names UNCONFIRMED). Default none. */
+  readonly systemRoles?: readonly string[];
+  /** Shape of GET /v1/acl/list_org: `array` (the spec: a bare Acl[]) or `objects` (`{objects}`, as the original tool read it). Default array. */
+  readonly listOrgShape?: "array" | "objects";
 }
 
 interface User {
@@ -43,6 +52,38 @@ interface Group {
   member_users: string[];
   member_groups: string[];
 }
+interface Role {
+  id: string;
+  org_id: string | null;
+  user_id: string | null;
+  created: string;
+  name: string;
+  description: string | null;
+  deleted_at: string | null;
+  member_permissions: { permission: string; restrict_object_type: string | null }[];
+  member_roles: string[];
+}
+interface Project {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string | null;
+  created: string;
+  deleted_at: string | null;
+  user_id: string | null;
+}
+interface Acl {
+  id: string;
+  object_type: string;
+  object_id: string;
+  user_id: string | null;
+  group_id: string | null;
+  permission: string | null;
+  restrict_object_type: string | null;
+  role_id: string | null;
+  _object_org_id: string;
+  created: string;
+}
 interface Org {
   id: string;
   name: string;
@@ -51,6 +92,9 @@ interface Org {
   /** email -> invitation (user id only when invitees are visible) */
   invites: Map<string, { groupIds: Set<string>; userId?: string }>;
   groups: Group[];
+  roles: Role[];
+  projects: Project[];
+  acls: Acl[];
   emailsSent: string[];
 }
 
@@ -73,15 +117,67 @@ export class BraintrustServer extends LocalServer {
   private readonly users = new Map<string, User>();
   /** Lower-cased email -> user: lookups by email stay O(1) at benchmark sizes. */
   private readonly usersByEmail = new Map<string, User>();
+  private readonly systemRoles: Role[];
   private clock = Date.parse("2026-01-01T00:00:00.000Z");
 
   constructor(private readonly options: BraintrustServerOptions) {
     super(options.checkContract === false ? undefined : OpenApiContract.braintrust());
     this.orgs = options.orgs.map((o) => {
-      const org: Org = { id: randomUUID(), name: o.name, apiKey: o.apiKey, members: new Set(), invites: new Map(), groups: [], emailsSent: [] };
+      const org: Org = { id: randomUUID(), name: o.name, apiKey: o.apiKey, members: new Set(), invites: new Map(), groups: [], roles: [], projects: [], acls: [], emailsSent: [] };
       for (const name of BUILT_IN_GROUP_NAMES) org.groups.push(this.newGroup(org, name, `Built-in ${name}`));
       return org;
     });
+    this.systemRoles = (options.systemRoles ?? []).map((name) => this.newRole(null, name));
+  }
+
+  /** A project created in Braintrust (by a person, outside the sync). Returns its id. */
+  addProject(orgName: string, name: string): string {
+    const org = this.org(orgName);
+    const p: Project = { id: randomUUID(), org_id: org.id, name, description: null, created: this.now(), deleted_at: null, user_id: null };
+    org.projects.push(p);
+    return p.id;
+  }
+
+  /** A role created by hand. */
+  addRoleByHand(orgName: string, name: string, permissions: string[] = ["read"]): void {
+    const org = this.org(orgName);
+    const r = this.newRole(org.id, name);
+    r.member_permissions = permissions.map((permission) => ({ permission, restrict_object_type: null }));
+    org.roles.push(r);
+  }
+
+  /** A grant made by hand: `on` is a project name or "organization". */
+  addGrantByHand(orgName: string, grant: { group: string; on: string; role?: string; permission?: string }): void {
+    const org = this.org(orgName);
+    const g = this.liveGroups(org).find((x) => x.name === grant.group);
+    if (!g) throw new Error(`no group ${grant.group} in ${orgName}`);
+    const objectId = grant.on === "organization" ? org.id : org.projects.find((p) => p.name === grant.on && !p.deleted_at)?.id;
+    if (!objectId) throw new Error(`no project ${grant.on} in ${orgName}`);
+    const roleId = grant.role ? this.visibleRoles(org).find((r) => r.name === grant.role && !r.deleted_at)?.id : undefined;
+    if (grant.role && !roleId) throw new Error(`no role ${grant.role} in ${orgName}`);
+    this.createAcl(org, { object_type: grant.on === "organization" ? "organization" : "project", object_id: objectId, group_id: g.id, role_id: roleId, permission: grant.permission });
+  }
+
+  /** Every grant of an org as a readable line: `ml-team on project:chat role:Evaluator`. */
+  grants(orgName: string): string[] {
+    const org = this.org(orgName);
+    return org.acls
+      .map((a) => {
+        const who = org.groups.find((g) => g.id === a.group_id)?.name ?? `user:${a.user_id}`;
+        const on = a.object_type === "organization" ? "organization" : `${a.object_type}:${org.projects.find((p) => p.id === a.object_id)?.name ?? a.object_id}`;
+        const what = a.role_id ? `role:${this.visibleRoles(org).find((r) => r.id === a.role_id)?.name ?? a.role_id}` : `permission:${a.permission}${a.restrict_object_type ? `:${a.restrict_object_type}` : ""}`;
+        return `${who} on ${on} ${what}`;
+      })
+      .sort();
+  }
+
+  /** The org's live roles: name -> description and permissions (`read`, `create:experiment`). */
+  roles(orgName: string): Record<string, { description: string | null; permissions: string[] }> {
+    const out: Record<string, { description: string | null; permissions: string[] }> = {};
+    for (const r of this.org(orgName).roles.filter((x) => !x.deleted_at)) {
+      out[r.name] = { description: r.description, permissions: r.member_permissions.map((p) => p.permission + (p.restrict_object_type ? `:${p.restrict_object_type}` : "")).sort() };
+    }
+    return out;
   }
 
   // ---- test helpers -------------------------------------------------------------------------
@@ -155,7 +251,7 @@ export class BraintrustServer extends LocalServer {
     if (path === "/v1/group") {
       if (method === "GET") {
         const name = query.get("group_name");
-        return this.list(query, this.liveGroups(org).filter((g) => !name || g.name === name));
+        return this.list(query, this.listed(org.groups).filter((g) => !name || g.name === name));
       }
       if (method === "POST" || method === "PUT") return this.createGroup(org, body ?? {}, method === "PUT");
     }
@@ -167,10 +263,197 @@ export class BraintrustServer extends LocalServer {
       if (method === "PATCH") return this.patchGroup(org, g, body ?? {});
       if (method === "DELETE") {
         g.deleted_at = this.now();
+        org.acls = org.acls.filter((a) => a.group_id !== g.id);
         return { status: 200, body: g };
       }
     }
+    const roleOrProject = this.routeRolesAndProjects(org, method, path, query, body);
+    if (roleOrProject) return roleOrProject;
+    const acl = this.routeAcls(org, method, path, query, body);
+    if (acl) return acl;
     return { status: 400, type: "text", body: `Unsupported ${method} ${path}` };
+  }
+
+  private routeRolesAndProjects(org: Org, method: string, path: string, query: URLSearchParams, body: any): Reply | undefined {
+    if (path === "/v1/role") {
+      if (method === "GET") {
+        const name = query.get("role_name");
+        return this.list(query, this.listed(this.visibleRoles(org)).filter((r) => !name || r.name === name));
+      }
+      if (method === "POST") {
+        if (typeof body?.name !== "string" || !body.name) return { status: 400, type: "text", body: "name is required" };
+        const existing = this.visibleRoles(org).find((r) => r.name === body.name && !r.deleted_at);
+        if (existing) return { status: 200, body: existing };
+        const r = this.newRole(org.id, body.name);
+        r.description = body.description ?? null;
+        r.member_permissions = (body.member_permissions ?? []).map((p: any) => ({ permission: p.permission, restrict_object_type: p.restrict_object_type ?? null }));
+        org.roles.push(r);
+        return { status: 200, body: r };
+      }
+    }
+    const rm = /^\/v1\/role\/([^/]+)$/.exec(path);
+    if (rm) {
+      const r = this.visibleRoles(org).find((x) => x.id === rm[1] && !x.deleted_at);
+      if (!r) return { status: this.options.notFoundStatus ?? 404, type: "text", body: `Role ${rm[1]} not found` };
+      if (method === "GET") return { status: 200, body: r };
+      if (r.org_id === null && method !== "GET") return { status: 403, type: "text", body: "System roles cannot be modified" };
+      if (method === "PATCH") {
+        if (typeof body?.description === "string") r.description = body.description;
+        if (typeof body?.name === "string") r.name = body.name;
+        const key = (p: any) => `${p.permission}:${p.restrict_object_type ?? ""}`;
+        const remove = new Set((body?.remove_member_permissions ?? []).map(key));
+        r.member_permissions = r.member_permissions.filter((p) => !remove.has(key(p)));
+        for (const p of body?.add_member_permissions ?? []) {
+          if (!r.member_permissions.some((x) => key(x) === key(p))) r.member_permissions.push({ permission: p.permission, restrict_object_type: p.restrict_object_type ?? null });
+        }
+        return { status: 200, body: r };
+      }
+      if (method === "DELETE") {
+        r.deleted_at = this.now();
+        org.acls = org.acls.filter((a) => a.role_id !== r.id);
+        return { status: 200, body: r };
+      }
+    }
+    if (path === "/v1/project") {
+      if (method === "GET") {
+        const name = query.get("project_name");
+        return this.list(query, this.listed(org.projects).filter((p) => !name || p.name === name));
+      }
+      if (method === "POST") {
+        if (typeof body?.name !== "string" || !body.name) return { status: 400, type: "text", body: "name is required" };
+        const existing = org.projects.find((p) => p.name === body.name && !p.deleted_at);
+        if (existing) return { status: 200, body: existing };
+        const id = this.addProject(org.name, body.name);
+        return { status: 200, body: org.projects.find((p) => p.id === id) };
+      }
+    }
+    const pm = /^\/v1\/project\/([^/]+)$/.exec(path);
+    if (pm) {
+      const p = org.projects.find((x) => x.id === pm[1] && !x.deleted_at);
+      if (!p) return { status: this.options.notFoundStatus ?? 404, type: "text", body: `Project ${pm[1]} not found` };
+      if (method === "GET") return { status: 200, body: p };
+      if (method === "PATCH") {
+        if (typeof body?.name === "string") p.name = body.name;
+        if (typeof body?.description === "string") p.description = body.description;
+        return { status: 200, body: p };
+      }
+      if (method === "DELETE") {
+        p.deleted_at = this.now();
+        org.acls = org.acls.filter((a) => a.object_id !== p.id);
+        return { status: 200, body: p };
+      }
+    }
+    return undefined;
+  }
+
+  private routeAcls(org: Org, method: string, path: string, query: URLSearchParams, body: any): Reply | undefined {
+    if (path === "/v1/acl") {
+      if (method === "POST") {
+        const invalid = this.invalidAclItem(org, body);
+        if (invalid) return { status: 400, type: "text", body: invalid };
+        return { status: 200, body: this.createAcl(org, body) };
+      }
+      if (method === "DELETE") {
+        const invalid = this.invalidAclItem(org, body);
+        if (invalid) return { status: 400, type: "text", body: invalid };
+        const a = org.acls.find((x) => sameAcl(x, body));
+        if (!a) return { status: this.options.notFoundStatus ?? 404, type: "text", body: "ACL not found" };
+        org.acls = org.acls.filter((x) => x !== a);
+        return { status: 200, body: a };
+      }
+      if (method === "GET") {
+        const type = query.get("object_type");
+        const id = query.get("object_id");
+        if (!type || !id) return { status: 400, type: "text", body: "object_type and object_id are required" };
+        const f = (k: string) => query.get(k);
+        const items = org.acls.filter(
+          (a) =>
+            a.object_type === type &&
+            a.object_id === id &&
+            (!f("group_id") || a.group_id === f("group_id")) &&
+            (!f("user_id") || a.user_id === f("user_id")) &&
+            (!f("role_id") || a.role_id === f("role_id")) &&
+            (!f("permission") || a.permission === f("permission")),
+        );
+        return this.list(query, items);
+      }
+    }
+    if (method === "POST" && path === "/v1/acl/batch_update") {
+      for (const item of [...(body?.add_acls ?? []), ...(body?.remove_acls ?? [])]) {
+        const invalid = this.invalidAclItem(org, item);
+        if (invalid) return { status: 400, type: "text", body: invalid };
+      }
+      const added = (body?.add_acls ?? []).map((item: any) => this.createAcl(org, item));
+      const removed: Acl[] = [];
+      for (const item of body?.remove_acls ?? []) {
+        const a = org.acls.find((x) => sameAcl(x, item));
+        if (!a) continue; // idempotent: removing a missing ACL does nothing
+        org.acls = org.acls.filter((x) => x !== a);
+        removed.push(a);
+      }
+      return { status: 200, body: { added_acls: added, removed_acls: removed } };
+    }
+    if (method === "GET" && path === "/v1/acl/list_org") {
+      const items = [...org.acls].sort((a, b) => (a.created < b.created ? 1 : -1));
+      return { status: 200, body: this.options.listOrgShape === "objects" ? { objects: items } : items };
+    }
+    const am = /^\/v1\/acl\/([^/]+)$/.exec(path);
+    if (am && am[1] !== "batch_update" && am[1] !== "list_org") {
+      const a = org.acls.find((x) => x.id === am[1]);
+      if (!a) return { status: this.options.notFoundStatus ?? 404, type: "text", body: `ACL ${am[1]} not found` };
+      if (method === "GET") return { status: 200, body: a };
+      if (method === "DELETE") {
+        org.acls = org.acls.filter((x) => x !== a);
+        return { status: 200, body: a };
+      }
+    }
+    return undefined;
+  }
+
+  /** The spec's exactly-one rules, and that the ids exist in this org. */
+  private invalidAclItem(org: Org, item: any): string | undefined {
+    if (!item || typeof item.object_type !== "string" || typeof item.object_id !== "string") return "object_type and object_id are required";
+    if (!!item.user_id === !!item.group_id) return "exactly one of user_id and group_id is required";
+    if (!!item.permission === !!item.role_id) return "exactly one of permission and role_id is required";
+    if (item.restrict_object_type && item.role_id) return "restrict_object_type cannot be combined with role_id";
+    if (item.group_id && !this.liveGroups(org).some((g) => g.id === item.group_id)) return `Group ${item.group_id} does not exist`;
+    if (item.role_id && !this.visibleRoles(org).some((r) => r.id === item.role_id && !r.deleted_at)) return `Role ${item.role_id} does not exist`;
+    if (item.object_type === "project" && !org.projects.some((p) => p.id === item.object_id && !p.deleted_at)) return `Project ${item.object_id} does not exist`;
+    if (item.object_type === "organization" && item.object_id !== org.id) return `Organization ${item.object_id} is not this organization`;
+    return undefined;
+  }
+
+  /** POST /v1/acl: returns the existing identical ACL unmodified. */
+  private createAcl(org: Org, item: any): Acl {
+    const existing = org.acls.find((x) => sameAcl(x, item));
+    if (existing) return existing;
+    const a: Acl = {
+      id: randomUUID(),
+      object_type: item.object_type,
+      object_id: item.object_id,
+      user_id: item.user_id ?? null,
+      group_id: item.group_id ?? null,
+      permission: item.permission ?? null,
+      restrict_object_type: item.restrict_object_type ?? null,
+      role_id: item.role_id ?? null,
+      _object_org_id: org.id,
+      created: this.now(),
+    };
+    org.acls.push(a);
+    return a;
+  }
+
+  private visibleRoles(org: Org): Role[] {
+    return [...this.systemRoles, ...org.roles];
+  }
+
+  /** What a list shows: live objects, plus deleted ones when the server is set to show them. */
+  private listed<T extends { deleted_at: string | null }>(items: T[]): T[] {
+    return this.options.deletedInLists ? items : items.filter((x) => !x.deleted_at);
+  }
+
+  private newRole(orgId: string | null, name: string): Role {
+    return { id: randomUUID(), org_id: orgId, user_id: null, created: this.now(), name, description: null, deleted_at: null, member_permissions: [], member_roles: [] };
   }
 
   private patchMembers(org: Org, body: any): Reply {
@@ -315,4 +598,16 @@ export class BraintrustServer extends LocalServer {
     this.clock += 1000;
     return new Date(this.clock).toISOString();
   }
+}
+
+function sameAcl(a: Acl, item: any): boolean {
+  return (
+    a.object_type === item.object_type &&
+    a.object_id === item.object_id &&
+    a.user_id === (item.user_id ?? null) &&
+    a.group_id === (item.group_id ?? null) &&
+    a.permission === (item.permission ?? null) &&
+    a.role_id === (item.role_id ?? null) &&
+    a.restrict_object_type === (item.restrict_object_type ?? null)
+  );
 }

@@ -367,7 +367,7 @@ async function benchApply(workdir: string): Promise<void> {
 /** Median wall time of a handler call that makes no API call (an invite_followup destroy). */
 function benchHandlerStart(): void {
   say(`\n== handler start-up ==`);
-  const target = { alias: "acme", apiUrl: "http://127.0.0.1:9", orgName: null, apiKeyEnv: "BRAINTRUST_API_KEY_ACME", removeExtra: false, sendInviteEmails: false, auditDir: join(ROOT, ".bench", "handler", "audit"), pendingDir: join(ROOT, ".bench", "handler", "pending"), idsDir: join(ROOT, ".bench", "handler", "ids"), timeoutMs: 1000 };
+  const target = { alias: "acme", apiUrl: "http://127.0.0.1:9", orgName: null, apiKeyEnv: "BRAINTRUST_API_KEY_ACME", removeExtra: false, sendInviteEmails: false, auditDir: join(ROOT, ".bench", "handler", "audit"), pendingDir: join(ROOT, ".bench", "handler", "pending"), idsDir: join(ROOT, ".bench", "handler", "ids"), ownedDir: join(ROOT, ".bench", "handler", "owned"), policy: { users: { enabled: false, remove_deactivated: false, remove_suspended: false, remove_unmapped: false, protect: [] }, groups: { enabled: false, protect: [] }, acls: { enabled: false } }, timeoutMs: 1000 };
   const env = { ...ENVIRONMENT, [ENV.action]: "destroy", [ENV.kind]: "invite_followup", [ENV.spec]: JSON.stringify({ group: "g", email: "a@b.example", attempt: "1" }), [ENV.target]: JSON.stringify(target) };
   const medianOf = (args: string[]) => {
     const times: number[] = [];

@@ -1,6 +1,7 @@
 import { ENV } from "../../providers/braintrust/contract";
 import { buildPlanReport, type PlanReport } from "../report/plan-report";
-import { synthesize, type SynthResult } from "../synth/synth-app";
+import { Ownership } from "../../providers/braintrust/ownership";
+import { orgPaths, synthesize, type SynthResult } from "../synth/synth-app";
 import { init, plan, type PlanResult } from "../terraform/terraform-runner";
 import { httpLogFor, outdirOf, type Selection } from "./context";
 import type { Io } from "./io";
@@ -29,7 +30,20 @@ export async function planOrgs(io: Io, selection: Selection, executionId: string
     plans[alias] = await plan(synth.stackDirs[alias], terraformEnv);
   }
   const report = buildPlanReport(
-    aliases.map((alias) => ({ alias, changes: plans[alias].changes, otherChanges: plans[alias].otherChanges, removeExtra: loaded.config.sync_options.remove_extra })),
+    aliases.map((alias) => {
+      const owned = new Ownership(orgPaths(loaded, alias).ownedDir);
+      const org = synth.desired.orgs.find((o) => o.alias === alias);
+      return {
+        alias,
+        changes: plans[alias].changes,
+        otherChanges: plans[alias].otherChanges,
+        removeExtra: loaded.config.sync_options.remove_extra,
+        policy: loaded.config.deletion_policies,
+        reasons: synth.removalReasons[alias],
+        createdByTool: (kind: string, key: string) => owned.owns(kind, key),
+        authoritativeGroups: new Set(org?.groups.filter((g) => g.membership === "authoritative").map((g) => g.name)),
+      };
+    }),
     loaded.config.safety.max_removals,
   );
   return { synth, plans, report, terraformEnv };

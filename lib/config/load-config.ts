@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "./config-error";
 import { formatPath, substituteEnv, type PathPart } from "./env-substitution";
+import { unsupportedOriginalKeys } from "./original-keys";
 import { configSchema, type SyncConfig } from "./schema";
 
 export const DEFAULT_CONFIG_FILE = "sync-config.yaml";
@@ -39,8 +40,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError(file, ["the file must hold a YAML mapping with at least okta, braintrust_orgs and sync_rules"]);
   const problems: string[] = [];
   const substituted = substituteEnv(raw, env, problems);
+  const original = unsupportedOriginalKeys(substituted);
   const parsed = configSchema.safeParse(substituted);
-  if (!parsed.success) problems.push(...parsed.error.issues.flatMap(describeIssue));
+  // A key of the original tool is explained once, not also reported as unknown.
+  if (!parsed.success) problems.push(...parsed.error.issues.flatMap(describeIssue).filter((p) => !original.some((o) => o.startsWith(p.split(": ")[0] + ":"))));
+  problems.unshift(...original);
   if (problems.length > 0) throw new ConfigError(file, problems);
   const config = parsed.data!;
   checkReferences(config, problems);
@@ -71,6 +75,12 @@ function checkReferences(config: SyncConfig, problems: string[]): void {
     });
   config.sync_rules.users.mappings.forEach((m, i) => check(m.braintrust_orgs, `sync_rules.users.mappings[${i}]`));
   config.sync_rules.groups.mappings.forEach((m, i) => check(m.braintrust_orgs, `sync_rules.groups.mappings[${i}]`));
+  config.group_assignment?.org_configs.forEach((c, i) => {
+    if (!aliases.includes(c.braintrust_org)) problems.push(`group_assignment.org_configs[${i}].braintrust_org: "${c.braintrust_org}" is not defined under braintrust_orgs (defined: ${aliases.join(", ")})`);
+  });
+  config.role_project_assignment?.org_configs.forEach((c, i) => {
+    if (!aliases.includes(c.braintrust_org)) problems.push(`role_project_assignment.org_configs[${i}].braintrust_org: "${c.braintrust_org}" is not defined under braintrust_orgs (defined: ${aliases.join(", ")})`);
+  });
   if (config.sync_rules.users.enabled && !config.sync_rules.users.mappings.some((m) => m.enabled)) {
     problems.push("sync_rules.users.mappings: no mapping is enabled, so no user would be synced");
   }

@@ -1,3 +1,5 @@
+import type { RemovalPolicy } from "../../providers/braintrust/contract";
+import { groupDecision, memberDecision } from "../../providers/braintrust/policy";
 import type { PlannedChange } from "../terraform/terraform-runner";
 
 /**
@@ -9,6 +11,8 @@ import type { PlannedChange } from "../terraform/terraform-runner";
 export interface Membership {
   readonly group: string;
   readonly email: string;
+  /** Set when the group is authoritative (it mirrors Okta exactly). */
+  readonly authoritative?: true;
 }
 
 export interface OrgPlanReport {
@@ -16,18 +20,34 @@ export interface OrgPlanReport {
   readonly users: {
     readonly invite: string[];
     readonly remove: string[];
-    /** Leaving the sync with `remove_extra` off: they stay in Braintrust, unmanaged from now on. */
+    /** Leaving the sync, kept by policy (remove_extra or deletion_policies): they stay in Braintrust, unmanaged from now on. */
     readonly retain: string[];
+    /** Leaving the sync, kept because deletion_policies.users.protect names them. */
+    readonly protected: string[];
+    /** Why each person leaving leaves: deactivated, suspended, deleted (in Okta) or unmapped. */
+    readonly reasons: Record<string, string>;
+    /** The same Okta user under a new email: the old identity leaves, the new one arrives. */
+    readonly identity_changes: { readonly from: string; readonly to: string; readonly okta_user_id: string }[];
   };
   readonly groups: {
     readonly create: string[];
     /** Settings (description) changed. */
     readonly change: string[];
     readonly delete: string[];
-    /** Leaving the sync with `remove_extra` off: the group stays in Braintrust. */
+    /** Leaving the sync, kept by policy: the group stays in Braintrust. */
     readonly retain: string[];
+    /** Leaving the sync, never deleted: built in, protected, or not created by this tool. */
+    readonly protected: string[];
   };
-  readonly memberships: { readonly add: Membership[]; readonly remove: Membership[] };
+  readonly roles: { readonly create: string[]; readonly change: string[]; readonly delete: string[]; readonly retain: string[] };
+  /** ACL grants, by instance key (`group/project:name/role:Role`). */
+  readonly grants: { readonly add: string[]; readonly remove: string[]; readonly retain: string[] };
+  readonly memberships: {
+    readonly add: Membership[];
+    readonly remove: Membership[];
+    /** People in authoritative groups whom Okta does not put there (added by hand): taken out. */
+    readonly evict: Membership[];
+  };
   /** Invitees who had not accepted when their group membership was due: checked again. */
   readonly pending_checks: Membership[];
   /** Instances whose create failed in an earlier apply (tainted): their create runs again. */
@@ -54,6 +74,14 @@ export interface OrgPlanInput {
   readonly changes: readonly PlannedChange[];
   /** `sync_options.remove_extra` of the config planned with. */
   readonly removeExtra: boolean;
+  /** `deletion_policies` of the config planned with (default: every removal allowed). */
+  readonly policy?: RemovalPolicy;
+  /** Why each member leaving leaves (from synth). */
+  readonly reasons?: Readonly<Record<string, string>>;
+  /** Whether this tool created a group (only those are deleted). Default: yes. */
+  readonly createdByTool?: (kind: "group" | "role" | "acl", key: string) => boolean;
+  /** Groups whose membership is authoritative. */
+  readonly authoritativeGroups?: ReadonlySet<string>;
   /** Changes Terraform plans to resources that are not handler instances (bookkeeping). */
   readonly otherChanges?: number;
 }
@@ -67,46 +95,100 @@ export function buildPlanReport(orgs: readonly OrgPlanInput[], maxRemovals: numb
   };
 }
 
-export function buildOrgReport({ alias, changes, removeExtra, otherChanges = 0 }: OrgPlanInput): OrgPlanReport {
+const ALLOW_ALL: RemovalPolicy = {
+  users: { enabled: true, remove_deactivated: true, remove_suspended: true, remove_unmapped: true, protect: [] },
+  groups: { enabled: true, protect: [] },
+  acls: { enabled: true },
+};
+
+export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
+  const { alias, changes, removeExtra, otherChanges = 0 } = input;
+  const policy = input.policy ?? ALLOW_ALL;
+  const reasons = input.reasons ?? {};
+  const created = input.createdByTool ?? (() => true);
+  const authoritative = input.authoritativeGroups ?? new Set<string>();
   const r = {
     alias,
-    users: { invite: [] as string[], remove: [] as string[], retain: [] as string[] },
-    groups: { create: [] as string[], change: [] as string[], delete: [] as string[], retain: [] as string[] },
-    memberships: { add: [] as Membership[], remove: [] as Membership[] },
+    users: { invite: [] as string[], remove: [] as string[], retain: [] as string[], protected: [] as string[], reasons: {} as Record<string, string>, identity_changes: [] as { from: string; to: string; okta_user_id: string }[] },
+    groups: { create: [] as string[], change: [] as string[], delete: [] as string[], retain: [] as string[], protected: [] as string[] },
+    roles: { create: [] as string[], change: [] as string[], delete: [] as string[], retain: [] as string[] },
+    grants: { add: [] as string[], remove: [] as string[], retain: [] as string[] },
+    memberships: { add: [] as Membership[], remove: [] as Membership[], evict: [] as Membership[] },
     pending_checks: [] as Membership[],
     retries: [] as { kind: string; key: string }[],
   };
   const createdGroups = new Set(changes.filter((c) => c.kind === "group" && c.action === "create").map((c) => c.key));
+  const createdRoles = new Set(changes.filter((c) => c.kind === "role" && c.action === "create").map((c) => c.key));
+  const membership = (key: string): Membership => {
+    const m = parseMembership(key);
+    return authoritative.has(m.group) ? { ...m, authoritative: true } : m;
+  };
   const instances = { create: 0, delete: 0, replace: 0 };
+  const arriving = new Map<string, string>(); // okta user id -> new email
+  const leaving = new Map<string, string>();
   for (const c of changes) {
     instances[c.action] += 1;
-    if (c.action === "replace" && c.kind !== "invite_followup") {
-      r.retries.push({ kind: c.kind, key: c.kind === "group_settings" ? settingsName(c.key) : c.key });
+    if (c.action === "replace" && c.kind !== "invite_followup" && c.kind !== "group_member_eviction") {
+      r.retries.push({ kind: c.kind, key: c.kind === "group_settings" || c.kind === "role_settings" ? settingsName(c.key) : c.key });
       continue;
     }
     switch (c.kind) {
-      case "member":
-        if (c.action === "create") r.users.invite.push(c.key);
-        else (removeExtra ? r.users.remove : r.users.retain).push(c.key);
+      case "member": {
+        const oktaId = (c.action === "create" ? c.after : c.before)?.okta_user_id;
+        if (c.action === "create") {
+          r.users.invite.push(c.key);
+          if (typeof oktaId === "string") arriving.set(oktaId, c.key);
+          break;
+        }
+        if (typeof oktaId === "string") leaving.set(oktaId, c.key);
+        if (reasons[c.key]) r.users.reasons[c.key] = reasons[c.key];
+        const decision = memberDecision(removeExtra, policy, c.key, reasons[c.key]);
+        (decision === "remove" ? r.users.remove : decision === "protected" ? r.users.protected : r.users.retain).push(c.key);
         break;
-      case "group":
-        if (c.action === "create") r.groups.create.push(c.key);
-        else (removeExtra ? r.groups.delete : r.groups.retain).push(c.key);
+      }
+      case "group": {
+        if (c.action === "create") {
+          r.groups.create.push(c.key);
+          break;
+        }
+        const decision = groupDecision(removeExtra, policy, c.key, created("group", c.key));
+        (decision === "delete" ? r.groups.delete : decision === "retain" ? r.groups.retain : r.groups.protected).push(c.key);
         break;
+      }
       case "group_settings":
         // A new group's settings are part of creating it; the old settings instance of a changed
         // group is destroyed as a no-op, so only creates of existing groups read as a change.
         if (c.action === "create" && !createdGroups.has(settingsName(c.key))) r.groups.change.push(settingsName(c.key));
         break;
+      case "role":
+        if (c.action === "create") r.roles.create.push(c.key);
+        else (removeExtra && created("role", c.key) ? r.roles.delete : r.roles.retain).push(c.key);
+        break;
+      case "role_settings":
+        if (c.action === "create" && !createdRoles.has(settingsName(c.key))) r.roles.change.push(settingsName(c.key));
+        break;
+      case "acl":
+        if (c.action === "create") r.grants.add.push(c.key);
+        else (policy.acls.enabled && created("acl", c.key) ? r.grants.remove : r.grants.retain).push(c.key);
+        break;
       case "group_member":
-        (c.action === "create" ? r.memberships.add : r.memberships.remove).push(parseMembership(c.key));
+        (c.action === "create" ? r.memberships.add : r.memberships.remove).push(membership(c.key));
+        break;
+      case "group_member_eviction":
+        // Its destroy does nothing: the person is gone or Okta now wants them there.
+        if (c.action !== "delete") r.memberships.evict.push(membership(c.key));
         break;
       case "invite_followup":
         if (c.action !== "delete") r.pending_checks.push(parseMembership(c.key));
         break;
     }
   }
-  const removals = r.users.remove.length + r.groups.delete.length + r.memberships.remove.length;
+  for (const [oktaId, to] of arriving) {
+    const from = leaving.get(oktaId);
+    if (from) r.users.identity_changes.push({ from, to, okta_user_id: oktaId });
+  }
+  const removals =
+    r.users.remove.length + r.groups.delete.length + r.memberships.remove.length + r.memberships.evict.length + r.roles.delete.length + r.grants.remove.length;
   return { ...r, removals, instances, has_changes: changes.length > 0 || otherChanges > 0 };
 }
 
@@ -131,9 +213,17 @@ export function summaryLine(r: OrgPlanReport): string {
     count(r.groups.create.length, "group", "to create"),
     count(r.groups.change.length, "group", "to update"),
     count(r.groups.delete.length, "group", "to delete"),
-    count(r.groups.retain.length, "group", "to stop managing (kept in Braintrust)"),
+    count(r.groups.retain.length + r.groups.protected.length, "group", "to stop managing (kept in Braintrust)"),
+    count(r.users.protected.length, "protected member", "kept"),
+    count(r.users.identity_changes.length, "email change", "in Okta"),
+    count(r.roles.create.length, "role", "to create"),
+    count(r.roles.change.length, "role", "to update"),
+    count(r.roles.delete.length, "role", "to delete"),
+    count(r.grants.add.length, "grant", "to add"),
+    count(r.grants.remove.length, "grant", "to remove"),
     count(r.memberships.add.length, "membership", "to add"),
     count(r.memberships.remove.length, "membership", "to remove"),
+    count(r.memberships.evict.length, "hand-added membership", "to remove (authoritative)"),
     count(r.pending_checks.length, "pending invitee", "to check"),
     count(r.retries.length, "failed change", "to retry"),
   ].filter(Boolean);

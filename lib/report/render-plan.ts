@@ -7,23 +7,42 @@ interface Section {
   readonly items: string[];
 }
 
-const membership = (m: Membership) => `${m.group} ← ${m.email}`;
+const membership = (m: Membership) => `${m.group} ← ${m.email}${m.authoritative ? " (authoritative)" : ""}`;
 
 export function sectionsOf(r: OrgPlanReport): Section[] {
+  const why = (email: string) => (r.users.reasons[email] ? `${email} (${REASON_TEXT[r.users.reasons[email]] ?? r.users.reasons[email]})` : email);
   return [
+    { title: "Email changes in Okta (the old identity leaves, the new one arrives)", sign: "→", items: r.users.identity_changes.map((c) => `${c.from} → ${c.to}`) },
     { title: "Members to invite", sign: "+", items: r.users.invite },
-    { title: "Members to remove", sign: "-", items: r.users.remove },
-    { title: "Members leaving the sync, kept in Braintrust (remove_extra is off)", sign: "~", items: r.users.retain },
+    { title: "Members to remove", sign: "-", items: r.users.remove.map(why) },
+    { title: "Members leaving the sync, kept in Braintrust (remove_extra or deletion_policies)", sign: "~", items: r.users.retain.map(why) },
+    { title: "Members leaving the sync, kept (deletion_policies.users.protect)", sign: "~", items: r.users.protected.map(why) },
     { title: "Groups to create", sign: "+", items: r.groups.create },
     { title: "Groups to update (description)", sign: "~", items: r.groups.change },
     { title: "Groups to delete", sign: "-", items: r.groups.delete },
-    { title: "Groups leaving the sync, kept in Braintrust (remove_extra is off)", sign: "~", items: r.groups.retain },
+    { title: "Groups leaving the sync, kept in Braintrust (remove_extra or deletion_policies)", sign: "~", items: r.groups.retain },
+    { title: "Groups leaving the sync, never deleted (built in, protected, or not created by this tool)", sign: "~", items: r.groups.protected },
+    { title: "Roles to create", sign: "+", items: r.roles.create },
+    { title: "Roles to update (description, permissions)", sign: "~", items: r.roles.change },
+    { title: "Roles to delete", sign: "-", items: r.roles.delete },
+    { title: "Roles leaving the sync, kept in Braintrust", sign: "~", items: r.roles.retain },
+    { title: "Grants to add", sign: "+", items: r.grants.add },
+    { title: "Grants to remove", sign: "-", items: r.grants.remove },
+    { title: "Grants leaving the sync, kept (not made by this tool, or deletion_policies.acls off)", sign: "~", items: r.grants.retain },
     { title: "Memberships to add", sign: "+", items: r.memberships.add.map(membership) },
     { title: "Memberships to remove", sign: "-", items: r.memberships.remove.map(membership) },
+    { title: "Memberships to remove from authoritative groups (not in Okta; added outside the sync)", sign: "-", items: r.memberships.evict.map(membership) },
     { title: "Pending invitees to check again", sign: "?", items: r.pending_checks.map(membership) },
     { title: "Failed earlier, to retry", sign: "↻", items: r.retries.map((x) => `${x.kind} ${x.key}`) },
   ].filter((s) => s.items.length > 0);
 }
+
+const REASON_TEXT: Record<string, string> = {
+  deactivated: "deactivated in Okta",
+  suspended: "suspended in Okta",
+  deleted: "no longer in Okta",
+  unmapped: "no mapping selects them",
+};
 
 /** The human summary, then the removal guard's warnings. */
 export function planText(report: PlanReport): string[] {
@@ -50,7 +69,7 @@ export function guardText(report: PlanReport, consequence = "apply will stop unl
     .filter((r) => report.safety.exceeded.includes(r.alias))
     .map(
       (r) =>
-        `Removal guard: ${r.alias} would lose ${r.removals} members, groups or memberships, more than safety.max_removals (${report.safety.max_removals}). ` +
+        `Removal guard: ${r.alias} would lose ${r.removals} members, groups, memberships, roles or grants, more than safety.max_removals (${report.safety.max_removals}). ` +
         consequence,
     );
 }
@@ -63,12 +82,12 @@ export function planMarkdown(report: PlanReport, meta: { readonly executionId: s
   const out: string[] = ["<!-- okta-braintrust-sync plan -->", "## okta-braintrust-sync plan", ""];
   out.push(report.has_changes ? "Applying this plan makes the changes below in Braintrust." : "**No changes.** Braintrust matches Okta.");
   out.push("");
-  out.push("| Org | Invite | Remove | Groups +/~/− | Memberships +/− | Pending checks | Retries |");
-  out.push("|---|---:|---:|---:|---:|---:|---:|");
+  out.push("| Org | Invite | Remove | Groups +/~/− | Memberships +/− | Grants +/− | Pending checks | Retries |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of report.orgs) {
     out.push(
       `| ${md(r.alias)} | ${r.users.invite.length} | ${r.users.remove.length} | ${r.groups.create.length}/${r.groups.change.length}/${r.groups.delete.length} | ` +
-        `${r.memberships.add.length}/${r.memberships.remove.length} | ${r.pending_checks.length} | ${r.retries.length} |`,
+        `${r.memberships.add.length}/${r.memberships.remove.length + r.memberships.evict.length} | ${r.grants.add.length}/${r.grants.remove.length} | ${r.pending_checks.length} | ${r.retries.length} |`,
     );
   }
   for (const line of guardText(report)) out.push("", `> [!WARNING]`, `> ${md(line)}`);

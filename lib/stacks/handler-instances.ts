@@ -24,6 +24,8 @@ export interface HandlerInstancesProps {
   readonly dependsOn?: readonly TerraformResource[];
   /** Extra environment for the create provisioner only (it may reference locals; destroy may not). */
   readonly createEnvironment?: Record<string, string>;
+  /** Extra environment for one block's destroy provisioner: literals only (DESIGN.md fact 4). */
+  readonly destroyEnvironment?: (block: string) => Record<string, string> | undefined;
 }
 
 /**
@@ -46,12 +48,12 @@ export class HandlerInstances extends Construct {
     const blocks = assignBlocks(props.kind, props.instances, props.shards, props.placements?.get(props.kind));
     const target = escapeTemplate(JSON.stringify(props.target));
     const specRef = props.resourceType === "terraform_data" ? "${jsonencode(self.triggers_replace)}" : "${self.triggers.spec}";
-    const env = (action: "create" | "destroy") => ({
+    const env = (action: "create" | "destroy", block: string) => ({
       [ENV.action]: action,
       [ENV.kind]: props.kind,
       [ENV.spec]: specRef,
       [ENV.target]: target,
-      ...(action === "create" ? props.createEnvironment : {}),
+      ...(action === "create" ? props.createEnvironment : escapeDeep(props.destroyEnvironment?.(block) ?? {})),
     });
 
     for (const [name, instances] of blocks) {
@@ -59,8 +61,8 @@ export class HandlerInstances extends Construct {
       local.overrideLogicalId(name);
       const meta = {
         provisioners: [
-          { type: "local-exec" as const, command: props.handlerCommand, environment: env("create") },
-          { type: "local-exec" as const, when: "destroy" as const, command: props.handlerCommand, environment: env("destroy") },
+          { type: "local-exec" as const, command: props.handlerCommand, environment: env("create", name) },
+          { type: "local-exec" as const, when: "destroy" as const, command: props.handlerCommand, environment: env("destroy", name) },
         ],
       };
       const block: TerraformResource =

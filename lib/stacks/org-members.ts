@@ -6,8 +6,10 @@ import { HandlerInstances } from "./handler-instances";
 import { escapeDeep } from "./terraform-escape";
 
 export interface OrgMembersProps {
-  /** Lower-cased emails. */
-  readonly members: readonly string[];
+  /** Lower-cased email -> spec. */
+  readonly members: ReadonlyMap<string, MemberSpec>;
+  /** Why each member leaving the org leaves (members in state, not wanted): read by their destroy. */
+  readonly removalReasons: Readonly<Record<string, string>>;
   /** Groups each member should be invited into (only read when the member is created). */
   readonly inviteGroups: ReadonlyMap<string, readonly string[]>;
   readonly settings: HandlerSettings;
@@ -26,8 +28,13 @@ export class OrgMembers extends Construct {
     this.members = new HandlerInstances(this, "members", {
       ...props.settings,
       kind: "member",
-      instances: new Map(props.members.map((email) => [email, { email } satisfies MemberSpec])),
+      instances: props.members,
       dependsOn: props.dependsOn,
+      destroyEnvironment: (block) => {
+        const placed = props.settings.placements?.get("member");
+        const here = Object.entries(props.removalReasons).filter(([email]) => placed?.get(email) === block);
+        return here.length ? { [ENV.removalReasons]: JSON.stringify(Object.fromEntries(here)) } : undefined;
+      },
       createEnvironment: { [ENV.inviteGroups]: "${jsonencode(lookup(local.invite_groups, each.key, []))}" },
     });
   }

@@ -1,16 +1,23 @@
 import { LocalBackend, TerraformStack } from "cdktf";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Construct } from "constructs";
-import type { InviteFollowupSpec } from "../../providers/braintrust/contract";
+import type { EvictionSpec, InviteFollowupSpec, MemberSpec } from "../../providers/braintrust/contract";
 import type { DesiredOrg } from "../model/desired-state";
 import type { HandlerSettings } from "./common";
+import { Grants } from "./grants";
 import { GroupMemberships } from "./group-memberships";
 import { OrgMembers } from "./org-members";
 import { PermissionGroups } from "./permission-groups";
+import { Roles } from "./roles";
 
 export interface OrgStackProps {
   readonly desired: DesiredOrg;
   readonly followups: readonly InviteFollowupSpec[];
+  readonly evictions?: readonly EvictionSpec[];
+  /** Why each member in state but no longer wanted leaves (for the removal policy at destroy). */
+  readonly removalReasons?: Readonly<Record<string, string>>;
+  /** Specs of the member instances already in state: kept as they are, so they are never replaced. */
+  readonly memberSpecsInState?: ReadonlyMap<string, MemberSpec>;
   readonly settings: HandlerSettings;
   /** State file path, relative to the stack's directory (where Terraform runs). */
   readonly statePath: string;
@@ -25,10 +32,15 @@ export class OrgStack extends TerraformStack {
     const { desired, settings } = props;
 
     const groups = new PermissionGroups(this, "permission_groups", { groups: desired.groups, settings });
+    const roles = new Roles(this, "roles", { roles: desired.roles, autoCreate: desired.autoCreateRoles, settings });
     const inviteGroups = new Map<string, string[]>();
     for (const m of desired.memberships) inviteGroups.set(m.email, [...(inviteGroups.get(m.email) ?? []), m.group]);
+    const memberSpecs = new Map<string, MemberSpec>(
+      desired.members.map((email) => [email, props.memberSpecsInState?.get(email) ?? { email, okta_user_id: desired.oktaIds[email] }]),
+    );
     const members = new OrgMembers(this, "org_members", {
-      members: desired.members,
+      members: memberSpecs,
+      removalReasons: props.removalReasons ?? {},
       inviteGroups,
       settings,
       dependsOn: [groups.groups.ready],
@@ -36,8 +48,10 @@ export class OrgStack extends TerraformStack {
     new GroupMemberships(this, "group_memberships", {
       memberships: desired.memberships,
       followups: props.followups,
+      evictions: props.evictions ?? [],
       settings,
       dependsOn: [groups.groups.ready, members.members.ready],
     });
+    new Grants(this, "grants", { grants: desired.grants, settings, dependsOn: [groups.groups.ready, roles.roleSettings.ready] });
   }
 }

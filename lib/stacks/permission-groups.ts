@@ -5,7 +5,8 @@ import type { HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
 
 export interface PermissionGroupsProps {
-  readonly groups: readonly { readonly name: string; readonly description: string }[];
+  /** A null description is not managed (a group only named by attribute rules or default_groups): no settings instance. */
+  readonly groups: readonly { readonly name: string; readonly description: string | null }[];
   readonly settings: HandlerSettings;
 }
 
@@ -29,7 +30,7 @@ export class PermissionGroups extends Construct {
       ...props.settings,
       kind: "group_settings",
       instances: new Map(
-        props.groups.map((g) => [`${g.name}#${settingsHash(g.description)}`, { name: g.name, description: g.description } satisfies GroupSettingsSpec]),
+        props.groups.flatMap((g) => (g.description === null ? [] : [[`${g.name}#${settingsHash(g.description)}`, { name: g.name, description: g.description } satisfies GroupSettingsSpec] as const])),
       ),
       dependsOn: [this.groups.ready],
     });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Kind } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
 import { parseMembership, type Membership } from "../report/plan-report";
-import { kindOfBlock } from "../terraform/terraform-runner";
+import { kindOfBlock, specOf } from "../terraform/terraform-runner";
 
 /** What the tool manages in one org now, as Terraform's state records it. */
 export interface ManagedOrg {
@@ -34,20 +34,38 @@ function readState(stateFile: string): any {
   return state;
 }
 
+/** One instance in state: the block it is in and the spec stored on it. */
+export interface StateInstance {
+  readonly block: string;
+  readonly spec: any;
+  readonly tainted: boolean;
+}
+
+/** Per kind, every instance of this tool's blocks in a state file, by key. Empty without state. */
+export function readStateInstances(stateFile: string): Map<Kind, Map<string, StateInstance>> {
+  const byKind = new Map<Kind, Map<string, StateInstance>>();
+  if (!existsSync(stateFile)) return byKind;
+  for (const resource of readState(stateFile).resources ?? []) {
+    const kind = resource.mode === "managed" ? kindOfBlock(resource.name) : undefined;
+    if (!kind) continue;
+    const byKey = byKind.get(kind) ?? byKind.set(kind, new Map()).get(kind)!;
+    for (const instance of resource.instances ?? []) {
+      byKey.set(String(instance.index_key), { block: resource.name, spec: specOf(instance.attributes), tainted: instance.status === "tainted" });
+    }
+  }
+  return byKind;
+}
+
 /**
  * Per kind, the block each instance is in (`member` -> `ada@x.example` -> `member_07`): synth keeps
  * instances where they are, so a change of the block count never moves one. Empty without state.
  */
+export function placementsOf(instances: ReadonlyMap<Kind, ReadonlyMap<string, StateInstance>>): Map<string, Map<string, string>> {
+  return new Map([...instances].map(([kind, byKey]) => [kind, new Map([...byKey].map(([key, i]) => [key, i.block]))]));
+}
+
 export function readPlacements(stateFile: string): Map<string, Map<string, string>> {
-  const placements = new Map<string, Map<string, string>>();
-  if (!existsSync(stateFile)) return placements;
-  for (const resource of readState(stateFile).resources ?? []) {
-    const kind = resource.mode === "managed" ? kindOfBlock(resource.name) : undefined;
-    if (!kind) continue;
-    const byKey = placements.get(kind) ?? placements.set(kind, new Map()).get(kind)!;
-    for (const instance of resource.instances ?? []) byKey.set(String(instance.index_key), resource.name);
-  }
-  return placements;
+  return placementsOf(readStateInstances(stateFile));
 }
 
 /**
@@ -96,19 +114,4 @@ export function readManagedOrg(alias: string, stateFile: string, pendingDir: str
     pending,
     failed: failed.sort((a, b) => byName(a.kind + a.key, b.kind + b.key)),
   };
-}
-
-/** The spec stored on an instance: `triggers_replace` (terraform_data) or `triggers.spec` (null_resource). */
-function specOf(attributes: any): any {
-  const t = attributes?.triggers_replace;
-  if (t && typeof t === "object") return "value" in t ? t.value : t;
-  const s = attributes?.triggers?.spec;
-  if (typeof s === "string") {
-    try {
-      return JSON.parse(s);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }

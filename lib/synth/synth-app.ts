@@ -1,17 +1,19 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { App } from "cdktf";
-import { membershipKey, type InviteFollowupSpec, type Target } from "../../providers/braintrust/contract";
+import { membershipKey, type EvictionSpec, type InviteFollowupSpec, type MemberSpec, type Target } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
 import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
 import type { HttpLog } from "../log/structured-log";
-import { computeDesiredState, type DesiredState } from "../model/desired-state";
+import { computeDesiredState, evictionsFor, identityField, needsProjects, removalReasons, type DesiredState, type RemovalReason } from "../model/desired-state";
 import { baseUrlOf } from "../http/base-url";
 import { OktaClient } from "../okta/okta-client";
 import { MembershipCache } from "../okta/membership-cache";
 import { readDirectory } from "../okta/read-directory";
-import { readPlacements } from "../state/managed-state";
+import type { OktaUser } from "../okta/okta-client";
+import { placementsOf, readStateInstances } from "../state/managed-state";
+import { readBraintrustOrg } from "./read-braintrust";
 import { OrgStack } from "../stacks/org-stack";
 
 /** Absolute path of the compiled handler that Terraform runs (under the package's `dist/`, whether synth runs from `dist/` or from source). */
@@ -42,6 +44,10 @@ export interface SynthResult {
   readonly oktaCalls: number;
   /** Groups whose members were read from Okta, and those taken from the cache (unchanged `lastMembershipUpdated`). */
   readonly oktaStats: { readonly membersRead: number; readonly membersCached: number };
+  /** Braintrust calls synth made (projects for grants, members of authoritative groups). */
+  readonly braintrustCalls: number;
+  /** Per org, why each member in state but no longer wanted leaves. */
+  readonly removalReasons: Record<string, Record<string, RemovalReason>>;
   readonly stackDirs: Record<string, string>;
 }
 
@@ -57,6 +63,7 @@ export function orgPaths(loaded: LoadedConfig, alias: string) {
     stateFile: join(stateDir, `${alias}.tfstate`),
     pendingDir: join(stateDir, "pending", alias),
     idsDir: join(stateDir, "ids", alias),
+    ownedDir: join(stateDir, "owned", alias),
     auditDir: auditDirOf(loaded),
   };
 }
@@ -82,8 +89,38 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const cache = config.okta.membership_cache ? MembershipCache.load(join(loaded.baseDir, ".cache"), baseUrlOf(config.okta.domain)) : undefined;
   const oktaStats = { membersRead: 0, membersCached: 0 };
   const snapshot = await readDirectory(config, okta, { onProgress: log, cache, concurrency: config.okta.max_concurrency, stats: oktaStats });
-  const desired = computeDesiredState(config, snapshot);
+  const aliases = Object.keys(config.braintrust_orgs).sort();
+  const inState = new Map(aliases.map((alias) => [alias, readStateInstances(orgPaths(loaded, alias).stateFile)]));
+
+  // Braintrust is read only where the config needs it: projects for grants, members of authoritative groups.
+  const authoritative = new Map(aliases.map((a) => [a, new Set<string>()]));
+  let braintrustCalls = 0;
+  const projects: Record<string, { id: string; name: string }[]> = {};
+  const groupMembers: Record<string, Record<string, string[]>> = {};
+  const firstPass = computeDesiredState(config, snapshot, { projects: Object.fromEntries(aliases.map((a) => [a, []])) });
+  for (const org of firstPass.orgs) for (const g of org.groups) if (g.membership === "authoritative") authoritative.get(org.alias)!.add(g.name);
+  for (const alias of aliases) {
+    const read = await readBraintrustOrg(config, alias, env, { projects: needsProjects(config, alias), groups: [...authoritative.get(alias)!] }, options.httpLog, log);
+    braintrustCalls += read.calls;
+    if (read.projects) projects[alias] = read.projects;
+    if (read.groupMembers) groupMembers[alias] = read.groupMembers;
+  }
+  const desired = computeDesiredState(config, snapshot, { projects });
   for (const w of desired.warnings) log(`warning: ${w}`);
+
+  // Why members leave (the removal policy tells deactivation from falling out of the mappings):
+  // leavers no mapping returned are looked up in Okta by identity.
+  const reasons: Record<string, Record<string, RemovalReason>> = {};
+  const identity = identityField(config);
+  const known = new Set(snapshot.usersByMapping.flat().map((u) => String(u.profile[identity] ?? "").trim().toLowerCase()));
+  const leaversByOrg = new Map(desired.orgs.map((org) => {
+    const wanted = new Set(org.members);
+    return [org.alias, [...(inState.get(org.alias)!.get("member")?.keys() ?? [])].filter((email) => !wanted.has(email))];
+  }));
+  const lookups = [...new Set([...leaversByOrg.values()].flat())].filter((email) => !known.has(email));
+  const found: OktaUser[] = [];
+  for (const email of lookups) found.push(...(await okta.searchUsers(`profile.${identity} eq "${email.replace(/["\\]/g, "\\$&")}"`)));
+  for (const [alias, leavers] of leaversByOrg) reasons[alias] = removalReasons(config, snapshot, leavers, found);
 
   // cdktf validates every terraform_data block by running `terraform version` (one process per
   // block: 16 s for the sandbox); the Terraform runner checks the version once instead.
@@ -93,18 +130,24 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     const paths = orgPaths(loaded, org.alias);
     const stackDir = join(resolve(outdir), "stacks", org.alias);
     stackDirs[org.alias] = stackDir;
+    const state = inState.get(org.alias)!;
     const wanted = new Set(org.memberships.map(membershipKey));
     // Follow-ups only for memberships still wanted; the others are cleaned up by their group_member destroy.
     const followups: InviteFollowupSpec[] = readPending(paths.pendingDir)
       .filter((r) => wanted.has(membershipKey(r)))
       .map((r) => ({ group: r.group, email: r.email, attempt: r.attempt }));
+    const previousEvictions = new Map([...(state.get("group_member_eviction") ?? [])].map(([key, i]) => [key, i.spec as EvictionSpec]));
+    const evictions = evictionsFor(org, groupMembers[org.alias] ?? {}, new Set(state.get("group_member")?.keys() ?? []), previousEvictions);
     new OrgStack(app, org.alias, {
       desired: org,
       followups,
+      evictions,
+      removalReasons: reasons[org.alias],
+      memberSpecsInState: new Map([...(state.get("member") ?? [])].filter(([, i]) => i.spec?.email).map(([key, i]) => [key, i.spec as MemberSpec])),
       statePath: relative(stackDir, paths.stateFile),
       settings: {
         shards: config.terraform.shards_per_kind,
-        placements: readPlacements(paths.stateFile),
+        placements: placementsOf(state),
         resourceType: config.terraform.resource_type,
         handlerCommand: `node ${shellQuote(HANDLER_PATH)}`,
         target: targetFor(config, org.alias, paths),
@@ -112,11 +155,11 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     });
   }
   app.synth();
-  return { desired, oktaCalls: okta.calls, oktaStats, stackDirs };
+  return { desired, oktaCalls: okta.calls, oktaStats, braintrustCalls, removalReasons: reasons, stackDirs };
 }
 
 /** The literal target of an org's provisioners: policy and connection, never a secret value. */
-export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir: string; idsDir: string; auditDir: string }): Target {
+export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir: string; idsDir: string; ownedDir: string; auditDir: string }): Target {
   const org = config.braintrust_orgs[alias];
   return {
     alias,
@@ -124,6 +167,8 @@ export function targetFor(config: SyncConfig, alias: string, paths: { pendingDir
     orgName: org.org_name ?? null,
     apiKeyEnv: org.api_key.env,
     removeExtra: config.sync_options.remove_extra,
+    policy: config.deletion_policies,
+    ownedDir: paths.ownedDir,
     sendInviteEmails: config.sync_options.send_invite_emails,
     auditDir: paths.auditDir,
     pendingDir: paths.pendingDir,

@@ -66,6 +66,7 @@ export async function init(stackDir: string, env: NodeJS.ProcessEnv): Promise<vo
   if (r.code !== 0) throw new Error(`terraform init failed in ${stackDir}:\n${r.stderr || r.stdout}`);
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /** One planned instance change, by kind and key. */
 export interface PlannedChange {
   readonly kind: Kind;
@@ -73,6 +74,9 @@ export interface PlannedChange {
   readonly address: string;
   readonly key: string;
   readonly action: "create" | "delete" | "replace";
+  /** The instance's spec before (delete, replace) and after (create, replace). */
+  readonly before?: any;
+  readonly after?: any;
 }
 
 export interface PlanResult {
@@ -84,7 +88,6 @@ export interface PlanResult {
   readonly text: string;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** `terraform plan -out`, then `terraform show -json` to read what would change. */
 export async function plan(stackDir: string, env: NodeJS.ProcessEnv, planFile = "sync.tfplan"): Promise<PlanResult> {
   const r = await runTerraform(stackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`], env);
@@ -109,7 +112,7 @@ export function changesOf(planJson: any): PlannedChange[] {
     if (!kind || rc.index === undefined) continue;
     const actions: string[] = rc.change?.actions ?? [];
     const action = actions.includes("create") && actions.includes("delete") ? "replace" : actions.includes("create") ? "create" : actions.includes("delete") ? "delete" : undefined;
-    if (action) out.push({ kind, address: String(rc.address), key: String(rc.index), action });
+    if (action) out.push({ kind, address: String(rc.address), key: String(rc.index), action, before: specOf(rc.change?.before), after: specOf(rc.change?.after) });
   }
   const order = (k: Kind) => KINDS.indexOf(k);
   return out.sort((a, b) => order(a.kind) - order(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -118,4 +121,19 @@ export function changesOf(planJson: any): PlannedChange[] {
 /** `group_member_07` -> `group_member` (longest kind name first: `group` is a prefix of the others). */
 export function kindOfBlock(block: string): Kind | undefined {
   return [...KINDS].sort((a, b) => b.length - a.length).find((k) => new RegExp(`^${k}_\\d+$`).test(block));
+}
+
+/** The spec stored on an instance: `triggers_replace` (terraform_data) or `triggers.spec` (null_resource). */
+export function specOf(attributes: any): any {
+  const t = attributes?.triggers_replace;
+  if (t && typeof t === "object") return "value" in t ? t.value : t;
+  const s = attributes?.triggers?.spec;
+  if (typeof s === "string") {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

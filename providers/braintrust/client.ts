@@ -17,6 +17,32 @@ export interface BtGroup {
   description?: string | null;
   member_users?: string[] | null;
   member_groups?: string[] | null;
+  deleted_at?: string | null;
+}
+export interface BtRole {
+  id: string;
+  org_id?: string | null;
+  name: string;
+  description?: string | null;
+  member_permissions?: { permission: string; restrict_object_type?: string | null }[] | null;
+  deleted_at?: string | null;
+}
+export interface BtProject {
+  id: string;
+  name: string;
+  deleted_at?: string | null;
+}
+/** The body that creates or deletes an ACL: exactly one of group_id/user_id and of permission/role_id. */
+export interface AclItem {
+  object_type: string;
+  object_id: string;
+  group_id?: string;
+  role_id?: string;
+  permission?: string;
+  restrict_object_type?: string | null;
+}
+export interface BtAcl extends AclItem {
+  id: string;
 }
 export interface PatchGroupBody {
   description?: string;
@@ -73,8 +99,66 @@ export class BraintrustClient {
     return this.findFirst<BtUser>("/v1/user", { email }, (u) => (u.email ?? "").toLowerCase() === email.toLowerCase());
   }
 
+  /** Deleted objects are skipped: whether lists still show them is UNCONFIRMED (braintrust-api.md 2.2). */
   findGroupByName(name: string): Promise<BtGroup | undefined> {
-    return this.findFirst<BtGroup>("/v1/group", { group_name: name }, (g) => g.name === name);
+    return this.findFirst<BtGroup>("/v1/group", { group_name: name }, (g) => g.name === name && !g.deleted_at);
+  }
+
+  findRoleByName(name: string): Promise<BtRole | undefined> {
+    return this.findFirst<BtRole>("/v1/role", { role_name: name }, (r) => r.name === name && !r.deleted_at);
+  }
+
+  createRole(body: { name: string; description: string; member_permissions: { permission: string; restrict_object_type: string | null }[] }): Promise<BtRole> {
+    return this.send<BtRole>("POST", "/v1/role", { ...body, ...this.orgBody() });
+  }
+
+  patchRole(
+    id: string,
+    body: { description?: string; add_member_permissions?: { permission: string; restrict_object_type: string | null }[]; remove_member_permissions?: { permission: string; restrict_object_type: string | null }[] },
+  ): Promise<BtRole> {
+    return this.send<BtRole>("PATCH", `/v1/role/${encodeURIComponent(id)}`, body);
+  }
+
+  deleteRole(id: string): Promise<BtRole> {
+    return this.send<BtRole>("DELETE", `/v1/role/${encodeURIComponent(id)}`);
+  }
+
+  async listProjects(): Promise<BtProject[]> {
+    return (await this.listAll<BtProject>("/v1/project", {})).filter((p) => !p.deleted_at);
+  }
+
+  /** The ACLs on one object that match the item's group and role or permission. */
+  async findAcls(item: AclItem): Promise<BtAcl[]> {
+    const query: Record<string, string> = { object_type: item.object_type, object_id: item.object_id };
+    if (item.group_id) query.group_id = item.group_id;
+    if (item.role_id) query.role_id = item.role_id;
+    if (item.permission) query.permission = item.permission;
+    const all = await this.listAll<BtAcl>("/v1/acl", query);
+    return all.filter(
+      (a) =>
+        a.group_id === item.group_id &&
+        (a.role_id ?? undefined) === item.role_id &&
+        (a.permission ?? undefined) === item.permission &&
+        (a.restrict_object_type ?? null) === (item.restrict_object_type ?? null),
+    );
+  }
+
+  /** POST /v1/acl returns the existing ACL when an identical one exists (braintrust-api.md 6). */
+  createAcl(item: AclItem): Promise<BtAcl> {
+    return this.send<BtAcl>("POST", "/v1/acl", item);
+  }
+
+  /** Idempotent: removing an ACL that is not there does nothing. */
+  batchUpdateAcls(body: { add_acls?: AclItem[]; remove_acls?: AclItem[] }): Promise<{ added_acls: BtAcl[]; removed_acls: BtAcl[] }> {
+    return this.send("POST", "/v1/acl/batch_update", body);
+  }
+
+  /** The id of the org this client writes to: the one named `org_name`, or the key's only org. */
+  async organizationId(): Promise<string> {
+    const orgs = await this.organizations();
+    const org = this.options.orgName ? orgs.find((o) => o.name === this.options.orgName) : orgs.length === 1 ? orgs[0] : undefined;
+    if (!org) throw new Error(this.options.orgName ? `the API key cannot see organization "${this.options.orgName}"` : `the API key sees ${orgs.length} organizations; set org_name`);
+    return org.id;
   }
 
   listGroups(): Promise<BtGroup[]> {

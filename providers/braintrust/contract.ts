@@ -5,14 +5,19 @@
  */
 
 /** Every resource kind the stacks emit, in dependency order (a kind depends on the ones before it). */
-export const KINDS = ["group", "group_settings", "member", "group_member", "invite_followup"] as const;
+export const KINDS = ["group", "group_settings", "role", "role_settings", "member", "group_member", "group_member_eviction", "invite_followup", "acl"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export type Action = "create" | "destroy";
 
-/** Spec of a `member` instance: identity only (lower-cased email). */
+/**
+ * Spec of a `member` instance: identity (lower-cased email), and the Okta user id it came from, so
+ * that a plan can show an email change as that person leaving under the old email and arriving
+ * under the new. (Instances made before the id was recorded keep their spec.)
+ */
 export interface MemberSpec {
   readonly email: string;
+  readonly okta_user_id?: string;
 }
 
 /** Spec of a `group` instance: identity only (the Braintrust group name). */
@@ -43,12 +48,78 @@ export interface InviteFollowupSpec {
   readonly attempt: string;
 }
 
+/**
+ * Spec of a `group_member_eviction` instance: someone in an authoritative group whom Okta does not
+ * put there. `round` goes up when they are found there again after an eviction, so Terraform
+ * replaces the instance and its create evicts them again.
+ */
+export interface EvictionSpec {
+  readonly group: string;
+  readonly email: string;
+  readonly round: number;
+}
+
+export interface RolePermission {
+  readonly permission: string;
+  readonly restrict_object_type: string | null;
+}
+
+/** Spec of a `role` instance: identity only (the role name). */
+export interface RoleSpec {
+  readonly name: string;
+}
+
+/** Spec of a `role_settings` instance: identity plus the settings it applies (its key carries a hash of them). */
+export interface RoleSettingsSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly member_permissions: readonly RolePermission[];
+  /** `update_existing_roles`: also bring a role the tool did not create to these settings. */
+  readonly update_existing: boolean;
+}
+
+/** Spec of an `acl` instance: a grant of a role or a permission to a group on the org or a project. */
+export interface AclSpec {
+  readonly group: string;
+  readonly object_type: "organization" | "project";
+  /** Project name and id (a project re-created under the same name is a new grant). */
+  readonly project?: string;
+  readonly project_id?: string;
+  readonly role?: string;
+  readonly permission?: string;
+  readonly restrict_object_type?: string | null;
+}
+
 export interface SpecOf {
   group: GroupSpec;
   group_settings: GroupSettingsSpec;
+  role: RoleSpec;
+  role_settings: RoleSettingsSpec;
   member: MemberSpec;
   group_member: GroupMemberSpec;
+  group_member_eviction: EvictionSpec;
   invite_followup: InviteFollowupSpec;
+  acl: AclSpec;
+}
+
+/** A grant's instance key: `ml-team/project:chat-bot/role:Engineer`, `ml-team/organization/permission:read`. */
+export function grantKey(g: AclSpec): string {
+  const on = g.object_type === "organization" ? "organization" : `project:${g.project}`;
+  const what = g.role !== undefined ? `role:${g.role}` : `permission:${g.permission}${g.restrict_object_type ? `:${g.restrict_object_type}` : ""}`;
+  return `${g.group}/${on}/${what}`;
+}
+
+/** Which removals the config allows (deletion_policies, with sync_options.remove_extra as the master switch). */
+export interface RemovalPolicy {
+  readonly users: {
+    readonly enabled: boolean;
+    readonly remove_deactivated: boolean;
+    readonly remove_suspended: boolean;
+    readonly remove_unmapped: boolean;
+    readonly protect: readonly string[];
+  };
+  readonly groups: { readonly enabled: boolean; readonly protect: readonly string[]; readonly target_groups?: readonly string[] };
+  readonly acls: { readonly enabled: boolean };
 }
 
 /**
@@ -65,8 +136,12 @@ export interface Target {
   readonly orgName: string | null;
   /** Name of the environment variable holding the API key. */
   readonly apiKeyEnv: string;
-  /** `sync_options.remove_extra`: whether destroying a member or group removes it from Braintrust. */
+  /** `sync_options.remove_extra`: whether destroying a member, group or role removes it from Braintrust at all. */
   readonly removeExtra: boolean;
+  /** `deletion_policies`: which of those removals are allowed. */
+  readonly policy: RemovalPolicy;
+  /** Absolute directory recording the groups, roles and grants this tool created (it deletes only those). */
+  readonly ownedDir: string;
   readonly sendInviteEmails: boolean;
   /** Absolute directory for JSON Lines audit events. */
   readonly auditDir: string;
@@ -86,6 +161,10 @@ export const ENV = {
   target: "OBSYNC_TARGET",
   /** member create only: JSON array of the group names the invitee should land in. */
   inviteGroups: "OBSYNC_INVITE_GROUPS",
+  /** member destroy only: JSON object, identity -> why they leave (deactivated, suspended, deleted, unmapped). */
+  removalReasons: "OBSYNC_REMOVAL_REASONS",
+  /** role create only: "false" when auto_create_roles is off (a missing role is then an error). */
+  autoCreateRoles: "OBSYNC_AUTO_CREATE_ROLES",
   /** Set by the CLI so that every handler call of one run shares an execution id. */
   executionId: "OBSYNC_EXECUTION_ID",
 } as const;

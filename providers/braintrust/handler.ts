@@ -5,24 +5,32 @@
  * in the environment; exit 0 = done, non-zero with one line on stderr = failed (Terraform taints a
  * failed create and retries it on the next apply). Every call appends one audit event.
  */
-import { ENV, KINDS, membershipKey, type Action, type Kind, type SpecOf, type Target } from "./contract";
+import { join } from "node:path";
+import { ENV, KINDS, grantKey, membershipKey, type AclSpec, type Action, type Kind, type SpecOf, type Target } from "./contract";
 import { BraintrustClient } from "./client";
 import { GroupIds } from "./group-ids";
+import { Ownership } from "./ownership";
 import { writeAudit } from "./audit";
 import { structuredHttpLog } from "../../lib/log/structured-log";
 import type { KindHandler, Outcome } from "./kinds/kind-handler";
 import { group } from "./kinds/group";
 import { groupSettings } from "./kinds/group-settings";
 import { member } from "./kinds/member";
-import { groupMember, inviteFollowup } from "./kinds/group-member";
+import { groupMember, groupMemberEviction, inviteFollowup } from "./kinds/group-member";
+import { role, roleSettings } from "./kinds/role";
+import { acl } from "./kinds/acl";
 
 /** Every kind and its handler; the `satisfies` clause makes a missing kind a compile error. */
 const HANDLERS = {
   group,
   group_settings: groupSettings,
+  role,
+  role_settings: roleSettings,
   member,
   group_member: groupMember,
+  group_member_eviction: groupMemberEviction,
   invite_followup: inviteFollowup,
+  acl,
 } satisfies { [K in Kind]: KindHandler<SpecOf[K]> };
 
 export interface Invocation {
@@ -31,6 +39,7 @@ export interface Invocation {
   readonly spec: Record<string, unknown>;
   readonly target: Target;
   readonly inviteGroups: string[];
+  readonly removalReasons: Record<string, string>;
   readonly executionId: string;
 }
 
@@ -45,7 +54,8 @@ export function readInvocation(env: NodeJS.ProcessEnv): Invocation {
   const spec = parseJson(env, ENV.spec) as Record<string, unknown>;
   const target = parseJson(env, ENV.target) as Target;
   const inviteGroups = env[ENV.inviteGroups] ? (parseJson(env, ENV.inviteGroups) as string[]) : [];
-  return { action, kind, spec, target, inviteGroups, executionId: env[ENV.executionId] || "unset" };
+  const removalReasons = env[ENV.removalReasons] ? (parseJson(env, ENV.removalReasons) as Record<string, string>) : {};
+  return { action, kind, spec, target, inviteGroups, removalReasons, executionId: env[ENV.executionId] || "unset" };
 }
 
 function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
@@ -60,8 +70,8 @@ function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
 
 function keyOf(kind: Kind, spec: Record<string, unknown>): string {
   if (kind === "member") return String(spec.email);
-  if (kind === "group") return String(spec.name);
-  if (kind === "group_settings") return String(spec.name);
+  if (kind === "group" || kind === "group_settings" || kind === "role" || kind === "role_settings") return String(spec.name);
+  if (kind === "acl") return grantKey(spec as unknown as AclSpec);
   return membershipKey({ group: String(spec.group), email: String(spec.email) });
 }
 
@@ -77,7 +87,17 @@ export async function handle(inv: Invocation, env: NodeJS.ProcessEnv, log: (line
     const httpLog = structuredHttpLog({ env, secrets: [apiKey], fields: { execution_id: inv.executionId, org: target.alias } });
     client = new BraintrustClient({ apiUrl: target.apiUrl, apiKey, orgName: target.orgName, timeoutMs: target.timeoutMs, log, httpLog });
     const handler = HANDLERS[inv.kind] as KindHandler<unknown>;
-    const ctx = { client, target, groupIds: new GroupIds(target.idsDir), inviteGroups: inv.inviteGroups, log };
+    const ctx = {
+      client,
+      target,
+      groupIds: new GroupIds(target.idsDir),
+      roleIds: new GroupIds(join(target.idsDir, "roles")),
+      ownership: new Ownership(target.ownedDir),
+      inviteGroups: inv.inviteGroups,
+      removalReasons: inv.removalReasons,
+      autoCreateRoles: env[ENV.autoCreateRoles] !== "false",
+      log,
+    };
     const result = inv.action === "create" ? await handler.create(ctx, inv.spec) : await handler.destroy(ctx, inv.spec);
     writeAudit(target.auditDir, {
       ...base,

@@ -12,7 +12,7 @@ describe("the Braintrust handler's lifecycle contract", () => {
   let target: Target;
   const env = { ...SANDBOX_ENV };
   const run = (action: "create" | "destroy", kind: Kind, spec: Record<string, unknown>, inviteGroups: string[] = [], t: Target = target) =>
-    handle({ action, kind, spec, target: t, inviteGroups, executionId: "test" } satisfies Invocation, env, () => undefined);
+    handle({ action, kind, spec, target: t, inviteGroups, removalReasons: {}, executionId: "test" } satisfies Invocation, env, () => undefined);
 
   beforeEach(async () => {
     servers = await startServers({ pendingUsersVisible: true });
@@ -27,6 +27,12 @@ describe("the Braintrust handler's lifecycle contract", () => {
       auditDir: join(dir, "audit"),
       pendingDir: join(dir, "pending"),
       idsDir: join(dir, "ids"),
+      ownedDir: join(dir, "owned"),
+      policy: {
+        users: { enabled: true, remove_deactivated: true, remove_suspended: true, remove_unmapped: true, protect: [] },
+        groups: { enabled: true, protect: [] },
+        acls: { enabled: true },
+      },
       timeoutMs: 5000,
     };
   });
@@ -85,7 +91,7 @@ describe("the Braintrust handler's lifecycle contract", () => {
 
   it("reads its invocation from the environment and names what is wrong", () => {
     expect(() => readInvocation({})).toThrow('OBSYNC_ACTION must be "create" or "destroy", got null');
-    expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "user" })).toThrow("OBSYNC_KIND must be one of group, group_settings, member, group_member, invite_followup");
+    expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "user" })).toThrow("OBSYNC_KIND must be one of group, group_settings, role, role_settings, member, group_member, group_member_eviction, invite_followup, acl");
     expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "group", OBSYNC_SPEC: "{" })).toThrow("OBSYNC_SPEC is not valid JSON");
   });
 });

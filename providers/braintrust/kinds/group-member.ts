@@ -1,4 +1,4 @@
-import type { GroupMemberSpec, InviteFollowupSpec } from "../contract";
+import type { EvictionSpec, GroupMemberSpec, InviteFollowupSpec } from "../contract";
 import { isNotFound } from "../client";
 import { clearPending, writePending } from "../pending";
 import type { KindContext, KindHandler, Outcome } from "./kind-handler";
@@ -20,6 +20,24 @@ export const groupMember: KindHandler<GroupMemberSpec> = {
     const done = await withGroupId(ctx, spec.group, (id) => ctx.client.patchGroup(id, { remove_member_users: [user.id] }));
     if (!done) return { outcome: "already_gone" };
     return { outcome: "removed", before: { group: spec.group, email: spec.email, user_id: user.id }, after: null };
+  },
+};
+
+/**
+ * Someone in an authoritative group whom Okta does not put there: create takes them out; destroy
+ * does nothing (the instance goes once they are no longer there or Okta wants them there).
+ */
+export const groupMemberEviction: KindHandler<EvictionSpec> = {
+  async create(ctx, spec) {
+    const user = await ctx.client.findUserByEmail(spec.email);
+    if (!user) return { outcome: "already_gone" };
+    const done = await withGroupId(ctx, spec.group, (id) => ctx.client.patchGroup(id, { remove_member_users: [user.id] }));
+    if (!done) return { outcome: "already_gone" };
+    return { outcome: "evicted", before: { group: spec.group, email: spec.email, user_id: user.id }, after: null };
+  },
+
+  async destroy() {
+    return { outcome: "noop" };
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Target } from "../contract";
 import type { BraintrustClient } from "../client";
 import type { GroupIds } from "../group-ids";
+import type { Ownership } from "../ownership";
 
 /** What one handler call hands to a kind. */
 export interface KindContext {
@@ -8,8 +9,16 @@ export interface KindContext {
   readonly target: Target;
   /** Group ids remembered from earlier calls. */
   readonly groupIds: GroupIds;
+  /** Role ids remembered from earlier calls. */
+  readonly roleIds: GroupIds;
+  /** What this tool created (it deletes only those). */
+  readonly ownership: Ownership;
   /** member create only: the group names the invitee should land in. */
   readonly inviteGroups: readonly string[];
+  /** role create only: whether a missing role may be created (auto_create_roles). */
+  readonly autoCreateRoles: boolean;
+  /** member destroy only: why each leaving member leaves. */
+  readonly removalReasons: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
 }
 

@@ -1,9 +1,10 @@
 import type { MemberSpec } from "../contract";
 import { BraintrustApiError } from "../../../lib/http/api-error";
 import { isNotFound } from "../client";
+import { memberDecision } from "../policy";
 import type { KindHandler } from "./kind-handler";
 
-/** An org member: create invites (harmless to repeat); destroy removes only under `remove_extra`. */
+/** An org member: create invites (harmless to repeat); destroy removes as remove_extra and deletion_policies allow. */
 export const member: KindHandler<MemberSpec> = {
   async create({ client, target, inviteGroups, groupIds: known }, spec) {
     // Only groups that exist can be named in an invite; the rest follow as group_member instances.
@@ -13,7 +14,7 @@ export const member: KindHandler<MemberSpec> = {
       const ids = new Map(inviteGroups.map((name) => [name, fresh ? undefined : known.get(name)]));
       if ([...ids.values()].some((id) => id === undefined)) {
         for (const g of await client.listGroups()) {
-          if (!ids.has(g.name)) continue;
+          if (!ids.has(g.name) || g.deleted_at) continue;
           ids.set(g.name, g.id);
           known.set(g.name, g.id);
         }
@@ -40,14 +41,18 @@ export const member: KindHandler<MemberSpec> = {
     };
   },
 
-  async destroy({ client, target }, spec) {
-    if (!target.removeExtra) return { outcome: "retained", before: { email: spec.email }, after: { email: spec.email, retained: true } };
+  async destroy({ client, target, removalReasons }, spec) {
+    const reason = removalReasons[spec.email];
+    const decision = memberDecision(target.removeExtra, target.policy, spec.email, reason);
+    if (decision !== "remove") {
+      return { outcome: decision === "protected" ? "protected" : "retained", before: { email: spec.email, reason: reason ?? null }, after: { email: spec.email, retained: true } };
+    }
     try {
       await client.patchOrgMembers({ remove_users: { emails: [spec.email] } });
     } catch (e) {
       if (isNotFound(e)) return { outcome: "already_gone" };
       throw e;
     }
-    return { outcome: "removed", before: { email: spec.email }, after: null };
+    return { outcome: "removed", before: { email: spec.email, reason: reason ?? null }, after: null };
   },
 };

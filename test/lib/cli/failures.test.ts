@@ -63,12 +63,12 @@ describe("failed runs, --continue-on-error, status and the removal guard", () =>
     expect(planned.code).toBe(2);
     expect(planned.stdout).toContain("acme: 2 memberships to remove\n  Memberships to remove (2):\n    - evals ← bob@example.com\n    - ml-team ← alice@example.com\n");
     expect(planned.stdout).toContain(
-      "Removal guard: acme would lose 2 members, groups or memberships, more than safety.max_removals (1). apply will stop unless run with --allow-mass-removal.",
+      "Removal guard: acme would lose 2 members, groups, memberships, roles or grants, more than safety.max_removals (1). apply will stop unless run with --allow-mass-removal.",
     );
 
     const stopped = await runCli(box.ws, ["apply", "--auto-approve"]);
     expect(stopped.code).toBe(3);
-    expect(stopped.stderr).toContain("Removal guard: acme would lose 2 members, groups or memberships, more than safety.max_removals (1). Nothing was changed.");
+    expect(stopped.stderr).toContain("Removal guard: acme would lose 2 members, groups, memberships, roles or grants, more than safety.max_removals (1). Nothing was changed.");
     expect(stopped.stderr).toContain("If they are intended, run again with --allow-mass-removal; if your organization expects changes this large, raise safety.max_removals in");
     expect(box.servers.braintrust.view("Acme").groups["ml-team"].members).toEqual(["alice@example.com"]);
     expect(box.servers.braintrust.view("Acme").groups.evals.members).toEqual(["bob@example.com"]);

@@ -30,13 +30,13 @@ describe("plan, apply, show and status, driven as a user would", () => {
     expect(planned.stderr).not.toContain("research:");
     const markdown = readFileSync(join(box.ws.dir, "plan.md"), "utf8");
     expect(markdown.split("\n").slice(0, 2)).toEqual(["<!-- okta-braintrust-sync plan -->", "## okta-braintrust-sync plan"]);
-    expect(markdown).toContain("| acme | 2 | 0 | 2/0/0 | 2/0 | 0 | 0 |");
+    expect(markdown).toContain("| acme | 2 | 0 | 2/0/0 | 2/0 | 0/0 | 0 | 0 |");
     expect(markdown).toContain("- ➕ ml-team ← alice@example.com");
 
     const verbose = await runCli(box.ws, ["plan", "--org", "acme", "--verbose"]);
     expect(verbose.code).toBe(2);
     expect(verbose.stdout.startsWith(ACME_PLAN + "--- terraform plan: acme ---\n")).toBe(true);
-    expect(verbose.stdout).toContain("Plan: 13 to add, 0 to change, 0 to destroy."); // 8 instances and the 5 <kind>_ready barriers
+    expect(verbose.stdout).toContain("Plan: 17 to add, 0 to change, 0 to destroy."); // 8 instances and the 9 <kind>_ready barriers
 
     const json = await runCli(box.ws, ["plan", "--json"]);
     expect(json.code).toBe(2);
@@ -89,7 +89,7 @@ describe("plan, apply, show and status, driven as a user would", () => {
     expect(summary.api_calls).toBe(events.reduce((n, e) => n + e.api_calls, 0));
     // At most 2 Braintrust calls per created instance (group ids are remembered between calls).
     expect(Math.max(...events.map((e) => e.api_calls))).toBe(2);
-    expect(summary.api_calls).toBe(24); // 4 groups x 1 + 4 settings x 2 + 4 members x 1 + 4 memberships x 2
+    expect(summary.api_calls).toBe(28); // 4 groups x 2 (lookup, create) + 4 settings x 2 + 4 members x 1 + 4 memberships x 2
 
     const again = await runCli(box.ws, ["plan"]);
     expect(again.code).toBe(0);

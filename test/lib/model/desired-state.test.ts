@@ -47,8 +47,8 @@ describe("the desired state", () => {
   it("puts each group's Okta members among the org's members into its memberships", () => {
     const [a, b] = computeDesiredState(config, snapshot).orgs;
     expect(a.groups).toEqual([
-      { name: "ml-a", description: "" },
-      { name: "ml-b", description: "B" },
+      { name: "ml-a", description: "", membership: "managed" },
+      { name: "ml-b", description: "B", membership: "managed" },
     ]);
     expect(a.memberships).toEqual([
       { group: "ml-a", email: "zed@example.com" },
@@ -69,9 +69,9 @@ describe("the desired state", () => {
     expect(computeDesiredState(config, shuffled)).toEqual(computeDesiredState(config, snapshot));
   });
 
-  it("merges two Okta groups of one name, with a warning", () => {
-    const d = computeDesiredState(config, { ...snapshot, groupsByMapping: [[group("g1", "ml"), group("g2", "ml")]] });
-    expect(d.orgs[0].groups).toEqual([{ name: "ml", description: "" }]);
-    expect(d.warnings).toContain('Okta groups g1, g2 share the name "ml"; their members are merged into one Braintrust group in a');
+  it("two Okta groups of one name are an error, not a silent merge (allow_merge makes it one on purpose)", () => {
+    expect(() => computeDesiredState(config, { ...snapshot, groupsByMapping: [[group("g1", "ml"), group("g2", "ml")]] })).toThrow(
+      'Okta groups "ml" (g1, sync_rules.groups.mappings[0]) and "ml" (g2, sync_rules.groups.mappings[0]) would both become Braintrust group "ml" in a.',
+    );
   });
 });

@@ -28,11 +28,11 @@ const MIXED: PlannedChange[] = [
 describe("the plan report (changes in Braintrust's terms)", () => {
   it("sorts each planned instance into what it does in Braintrust, with remove_extra on", () => {
     const [r] = buildPlanReport([{ alias: "acme", changes: MIXED, removeExtra: true }], 10).orgs;
-    expect(r.users).toEqual({ invite: ["ann@x.example"], remove: ["ben@x.example"], retain: [] });
+    expect(r.users).toEqual({ invite: ["ann@x.example"], remove: ["ben@x.example"], retain: [], protected: [], reasons: {}, identity_changes: [] });
     // A new group's settings are part of creating it; a settings swap on an existing group is an update.
-    expect(r.groups).toEqual({ create: ["new-team"], change: ["ml/ops"], delete: ["old-team"], retain: [] });
+    expect(r.groups).toEqual({ create: ["new-team"], change: ["ml/ops"], delete: ["old-team"], retain: [], protected: [] });
     // Group names may hold "/": the email after the last "/" is the member.
-    expect(r.memberships).toEqual({ add: [{ group: "ml/ops", email: "ann@x.example" }], remove: [{ group: "old-team", email: "ben@x.example" }] });
+    expect(r.memberships).toEqual({ add: [{ group: "ml/ops", email: "ann@x.example" }], remove: [{ group: "old-team", email: "ben@x.example" }], evict: [] });
     expect(r.pending_checks).toEqual([{ group: "ml/ops", email: "dan@x.example" }]);
     expect(r.retries).toEqual([{ kind: "member", key: "cat@x.example" }]);
     expect(r.removals).toBe(3);
@@ -81,7 +81,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     expect(text).toContain("    + ml/ops ← ann@x.example");
     expect(text).toContain("    ↻ member cat@x.example");
     expect(text.at(-1)).toBe(
-      "Removal guard: acme would lose 3 members, groups or memberships, more than safety.max_removals (2). apply will stop unless run with --allow-mass-removal.",
+      "Removal guard: acme would lose 3 members, groups, memberships, roles or grants, more than safety.max_removals (2). apply will stop unless run with --allow-mass-removal.",
     );
   });
 
@@ -93,7 +93,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     expect(text).toContain("- ➕ &lt;img src=x onerror=alert(1)&gt;\\|\\`rm -rf\\`\\*\\_\\[x\\](y)");
     expect(text).not.toContain("<img");
     expect(text).toContain("<details><summary>Members to invite (20)</summary>");
-    expect(text).toContain("| acme | 20 | 0 | 1/0/0 | 0/0 | 0 | 0 |");
+    expect(text).toContain("| acme | 20 | 0 | 1/0/0 | 0/0 | 0/0 | 0 | 0 |");
     expect(text.endsWith("<sub>execution 20261204T000000Z-abcdef · 2026-12-04T00:00:00.000Z</sub>\n")).toBe(true);
     expect(md("a\nb")).toBe("a b");
   });

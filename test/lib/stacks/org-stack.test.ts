@@ -17,6 +17,12 @@ const target: Target = {
   auditDir: "/x/logs/audit",
   pendingDir: "/x/state/pending/acme",
   idsDir: "/x/state/ids/acme",
+  ownedDir: "/x/state/owned/acme",
+  policy: {
+    users: { enabled: true, remove_deactivated: true, remove_suspended: true, remove_unmapped: true, protect: [] },
+    groups: { enabled: true, protect: [] },
+    acls: { enabled: true },
+  },
   timeoutMs: 30000,
 };
 
@@ -27,8 +33,12 @@ function synth(resourceType: ResourceType, shards = 4): any {
     desired: {
       alias: "acme",
       members: ["a@x.com", "b@x.com"],
-      groups: [{ name: "ml ${x}", description: "d" }],
+      oktaIds: { "a@x.com": "00u1", "b@x.com": "00u2" },
+      groups: [{ name: "ml ${x}", description: "d", membership: "managed" }],
       memberships: [{ group: "ml ${x}", email: "a@x.com" }],
+      roles: [],
+      autoCreateRoles: true,
+      grants: [],
     },
     followups: [],
     statePath: "../../../state/acme.tfstate",
@@ -42,16 +52,26 @@ describe("the org stack", () => {
     const json = synth("terraform_data");
     const names = Object.keys(json.resource.terraform_data).sort();
     const blocks = names.filter((n) => !n.endsWith("_ready"));
-    expect(blocks).toHaveLength(5 * 4);
+    expect(blocks).toHaveLength(9 * 4);
     expect(blocks).toContain("member_0");
     expect(blocks).toContain("invite_followup_3");
     for (const name of blocks) expect(json.resource.terraform_data[name].for_each).toBe(`\${local.${name}}`);
     // One barrier per kind, depending on each of its blocks; later kinds depend on barriers only.
-    expect(names.filter((n) => n.endsWith("_ready"))).toEqual(["group_member_ready", "group_ready", "group_settings_ready", "invite_followup_ready", "member_ready"]);
+    expect(names.filter((n) => n.endsWith("_ready"))).toEqual([
+      "acl_ready",
+      "group_member_eviction_ready",
+      "group_member_ready",
+      "group_ready",
+      "group_settings_ready",
+      "invite_followup_ready",
+      "member_ready",
+      "role_ready",
+      "role_settings_ready",
+    ]);
     expect(json.resource.terraform_data.member_ready.depends_on).toEqual([0, 1, 2, 3].map((i) => `terraform_data.member_${i}`));
     expect(json.resource.terraform_data.member_ready.provisioner).toBeUndefined();
     const memberLocals = [0, 1, 2, 3].map((i) => json.locals[`member_${i}`]);
-    expect(Object.assign({}, ...memberLocals)).toEqual({ "a@x.com": { email: "a@x.com" }, "b@x.com": { email: "b@x.com" } });
+    expect(Object.assign({}, ...memberLocals)).toEqual({ "a@x.com": { email: "a@x.com", okta_user_id: "00u1" }, "b@x.com": { email: "b@x.com", okta_user_id: "00u2" } });
     expect(json.locals[`member_${shardOf("a@x.com", 4)}`]).toHaveProperty(["a@x.com"]);
     expect(json.terraform.backend.local.path).toBe("../../../state/acme.tfstate");
   });
@@ -81,7 +101,7 @@ describe("the org stack", () => {
   it("emits the same shape with null_resource and the null provider", () => {
     const json = synth("null_resource");
     expect(json.resource.terraform_data).toBeUndefined();
-    expect(Object.keys(json.resource.null_resource)).toHaveLength(20 + 5);
+    expect(Object.keys(json.resource.null_resource)).toHaveLength(9 * 4 + 9);
     const block = json.resource.null_resource.group_member_1;
     expect(block.for_each).toBe("${local.group_member_1}");
     expect(block.triggers).toEqual({ spec: "${jsonencode(each.value)}" });
@@ -93,7 +113,7 @@ describe("the org stack", () => {
   it("synthesizes valid Terraform (terraform_data needs no provider download)", () => {
     const app = Testing.app();
     const stack = new OrgStack(app, "acme", {
-      desired: { alias: "acme", members: ["a@x.com"], groups: [], memberships: [] },
+      desired: { alias: "acme", members: ["a@x.com"], oktaIds: {}, groups: [], memberships: [], roles: [], autoCreateRoles: true, grants: [] },
       followups: [],
       statePath: "x.tfstate",
       settings: { shards: 2, resourceType: "terraform_data", target, handlerCommand: "true" },

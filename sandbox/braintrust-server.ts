@@ -30,8 +30,6 @@ export interface BraintrustServerOptions {
   readonly deletedInLists?: boolean;
   /** System roles (org_id null) every org sees, e.g. ["Owner", "Engineer", "Viewer"] (names UNCONFIRMED). Default none. */
   readonly systemRoles?: readonly string[];
-  /** Shape of GET /v1/acl/list_org: `array` (the spec: a bare Acl[]) or `objects` (`{objects}`, as the original tool read it). Default array. */
-  readonly listOrgShape?: "array" | "objects";
 }
 
 interface User {
@@ -395,7 +393,7 @@ export class BraintrustServer extends LocalServer {
     }
     if (method === "GET" && path === "/v1/acl/list_org") {
       const items = [...org.acls].sort((a, b) => (a.created < b.created ? 1 : -1));
-      return { status: 200, body: this.options.listOrgShape === "objects" ? { objects: items } : items };
+      return { status: 200, body: items }; // a bare Acl[], as the spec says (not {objects})
     }
     const am = /^\/v1\/acl\/([^/]+)$/.exec(path);
     if (am && am[1] !== "batch_update" && am[1] !== "list_org") {

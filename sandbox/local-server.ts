@@ -87,7 +87,7 @@ export abstract class LocalServer {
     } catch {
       reply = { status: 400, type: "text", body: "request body is not valid JSON" };
     }
-    if (this.contract) this.violations.push(...this.contract.checkRequest(method, url.pathname, url.searchParams, body));
+    if (this.contract) this.check(() => this.contract!.checkRequest(method, url.pathname, url.searchParams, body));
     const fault = this.takeFault(method, url.pathname, body, req.headers.authorization);
     try {
       reply ??= fault !== undefined ? this.faultReply(fault) : this.route(method, url.pathname, url.searchParams, body, req);
@@ -95,7 +95,7 @@ export abstract class LocalServer {
       reply = { status: 500, type: "text", body: `local server error: ${(e as Error).message}` };
     }
     if (this.contract && reply.type !== "text" && reply.status !== 401) {
-      this.violations.push(...this.contract.checkResponse(method, url.pathname, reply.status, reply.body));
+      this.check(() => this.contract!.checkResponse(method, url.pathname, reply.status, reply.body));
     }
     this.exchanges.push({ method, path: url.pathname, query: url.searchParams, body, status: reply.status, authorization: req.headers.authorization });
     const headers: Record<string, string | string[]> = { ...(reply.headers ?? {}) };
@@ -111,6 +111,15 @@ export abstract class LocalServer {
     }
     res.writeHead(reply.status, headers);
     res.end(payload);
+  }
+
+  /** A checker that cannot check is a violation too, never a request left without a reply. */
+  private check(run: () => string[]): void {
+    try {
+      this.violations.push(...run());
+    } catch (e) {
+      this.violations.push(`contract check failed: ${(e as Error).message}`);
+    }
   }
 
   private takeFault(method: string, path: string, body: unknown, authorization: string | undefined): number | undefined {

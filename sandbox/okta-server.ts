@@ -90,6 +90,13 @@ export class OktaServer extends LocalServer {
     return user;
   }
 
+  /** Changes profile attributes (an email change, a move to another department). */
+  setProfile(userId: string, patch: Record<string, unknown>): void {
+    const u = this.user(userId);
+    Object.assign(u.profile, patch);
+    u.lastUpdated = this.tick();
+  }
+
   setStatus(userId: string, status: string): void {
     const u = this.user(userId);
     u.status = status;

@@ -30,7 +30,7 @@ export class OpenApiContract {
     /** Statuses the service is known to send although the description omits them (said where this is set). */
     private readonly knownUndocumented: readonly number[] = [],
   ) {
-    this.spec = JSON.parse(readFileSync(specFile, "utf8"));
+    this.spec = nullableToJsonSchema(JSON.parse(readFileSync(specFile, "utf8")));
     this.ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.ajv);
     this.ajv.addSchema(this.spec, name);
@@ -121,6 +121,23 @@ export class OpenApiContract {
     }
     return n;
   }
+}
+
+/**
+ * OpenAPI 3.0's `nullable: true` beside a `$ref` (no `type`) has no JSON Schema meaning, and Ajv
+ * rejects it: such a schema becomes `anyOf: [itself, {type: null}]`. (With a `type`, Ajv reads
+ * `nullable` itself.)
+ */
+function nullableToJsonSchema(node: any): any {
+  if (Array.isArray(node)) return node.map(nullableToJsonSchema);
+  if (!node || typeof node !== "object") return node;
+  const out: any = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, nullableToJsonSchema(v)]));
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _drop, ...rest } = out;
+    void _drop;
+    return { anyOf: [rest, { type: "null" }] };
+  }
+  return out;
 }
 
 function esc(template: string): string {

@@ -1,6 +1,7 @@
 import type { AttributeCondition, GroupAssignmentConfig, GroupMapping, ProjectMatch, RoleProjectConfig, SyncConfig } from "../config/schema";
 import type { OktaSnapshot } from "../okta/read-directory";
 import type { OktaGroup, OktaUser } from "../okta/okta-client";
+import { globMatch } from "../../providers/braintrust/policy";
 import { BUILT_IN_GROUPS, grantKey, type AclSpec, type RoleSettingsSpec } from "../../providers/braintrust/contract";
 
 export type MembershipMode = "managed" | "authoritative";
@@ -338,44 +339,58 @@ export function evictionsFor(
   inBraintrust: Readonly<Record<string, readonly string[]>>,
   managedMemberships: ReadonlySet<string>,
   previous: ReadonlyMap<string, { group: string; email: string; round: number }>,
+  /** deletion_policies.users.protect: people never taken out. */
+  protect: readonly string[] = [],
 ): { group: string; email: string; round: number }[] {
+  const isProtected = (email: string) => protect.some((g) => globMatch(g, email));
   const wanted = new Set(org.memberships.map((m) => `${m.group}/${m.email}`));
   const out = new Map<string, { group: string; email: string; round: number }>();
   for (const [key, prev] of previous) {
     const stillThere = (inBraintrust[prev.group] ?? []).includes(prev.email);
     const authoritative = org.groups.some((g) => g.name === prev.group && g.membership === "authoritative");
-    if (wanted.has(key) || !authoritative) continue; // dropped: its destroy does nothing
+    if (wanted.has(key) || !authoritative || isProtected(prev.email)) continue; // dropped: its destroy does nothing
     out.set(key, stillThere ? { ...prev, round: prev.round + 1 } : prev);
   }
   for (const g of org.groups) {
     if (g.membership !== "authoritative") continue;
     for (const email of inBraintrust[g.name] ?? []) {
       const key = `${g.name}/${email}`;
-      if (wanted.has(key) || managedMemberships.has(key) || out.has(key)) continue;
+      if (wanted.has(key) || managedMemberships.has(key) || out.has(key) || isProtected(email)) continue;
       out.set(key, { group: g.name, email, round: 1 });
     }
   }
   return [...out.values()].sort((a, b) => compare(a.group, b.group) || compare(a.email, b.email));
 }
 
-export type RemovalReason = "deactivated" | "suspended" | "deleted" | "unmapped";
+export type RemovalReason = "deactivated" | "suspended" | "deleted" | "unmapped" | "email_changed";
 
 /**
  * Why each member leaving an org leaves, for the removal policy: their Okta account is deactivated,
- * suspended or gone, or it is active but no mapping of the org selects it any more. `found` holds
- * the users synth looked up by identity because no mapping returned them.
+ * suspended or gone, or it is active but no mapping of the org selects it any more, or the same Okta
+ * user now has another identity (an email change). `found` holds the users synth looked up by
+ * identity because no mapping returned them; `oktaIds` the Okta user id stored with each leaver.
  */
-export function removalReasons(config: SyncConfig, snapshot: OktaSnapshot, leavers: readonly string[], found: readonly OktaUser[]): Record<string, RemovalReason> {
+export function removalReasons(
+  config: SyncConfig,
+  snapshot: OktaSnapshot,
+  leavers: readonly string[],
+  found: readonly OktaUser[],
+  oktaIds: Readonly<Record<string, string | undefined>> = {},
+): Record<string, RemovalReason> {
   const identity = identityOf(config);
   const byIdentity = new Map<string, OktaUser[]>();
+  const byId = new Map<string, OktaUser>();
   for (const u of [...snapshot.usersByMapping.flat(), ...found]) {
+    byId.set(u.id, u);
     const id = identity(u);
     if (id) byIdentity.set(id, [...(byIdentity.get(id) ?? []), u]);
   }
   const reasons: Record<string, RemovalReason> = {};
   for (const email of leavers) {
     const users = byIdentity.get(email) ?? [];
-    if (users.length === 0) reasons[email] = "deleted";
+    const same = oktaIds[email] ? byId.get(oktaIds[email]!) : undefined;
+    if (same && identity(same) && identity(same) !== email && ACTIVE_STATUSES.includes(same.status)) reasons[email] = "email_changed";
+    else if (users.length === 0) reasons[email] = "deleted";
     else if (users.some((u) => ACTIVE_STATUSES.includes(u.status))) reasons[email] = "unmapped";
     else if (users.some((u) => u.status === "SUSPENDED")) reasons[email] = "suspended";
     else if (users.some((u) => u.status === "DEPROVISIONED")) reasons[email] = "deactivated";

@@ -1,5 +1,5 @@
 import type { RemovalPolicy } from "../../providers/braintrust/contract";
-import { groupDecision, memberDecision } from "../../providers/braintrust/policy";
+import { groupDecision, isProtected, memberDecision } from "../../providers/braintrust/policy";
 import type { PlannedChange } from "../terraform/terraform-runner";
 
 /**
@@ -47,6 +47,8 @@ export interface OrgPlanReport {
     readonly remove: Membership[];
     /** People in authoritative groups whom Okta does not put there (added by hand): taken out. */
     readonly evict: Membership[];
+    /** Memberships leaving the sync, kept because deletion_policies.users.protect names the person. */
+    readonly protected: Membership[];
   };
   /** Invitees who had not accepted when their group membership was due: checked again. */
   readonly pending_checks: Membership[];
@@ -113,7 +115,7 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
     groups: { create: [] as string[], change: [] as string[], delete: [] as string[], retain: [] as string[], protected: [] as string[] },
     roles: { create: [] as string[], change: [] as string[], delete: [] as string[], retain: [] as string[] },
     grants: { add: [] as string[], remove: [] as string[], retain: [] as string[] },
-    memberships: { add: [] as Membership[], remove: [] as Membership[], evict: [] as Membership[] },
+    memberships: { add: [] as Membership[], remove: [] as Membership[], evict: [] as Membership[], protected: [] as Membership[] },
     pending_checks: [] as Membership[],
     retries: [] as { kind: string; key: string }[],
   };
@@ -171,9 +173,11 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
         if (c.action === "create") r.grants.add.push(c.key);
         else (policy.acls.enabled && created("acl", c.key) ? r.grants.remove : r.grants.retain).push(c.key);
         break;
-      case "group_member":
-        (c.action === "create" ? r.memberships.add : r.memberships.remove).push(membership(c.key));
+      case "group_member": {
+        const m = membership(c.key);
+        (c.action === "create" ? r.memberships.add : isProtected(policy, m.email) ? r.memberships.protected : r.memberships.remove).push(m);
         break;
+      }
       case "group_member_eviction":
         // Its destroy does nothing: the person is gone or Okta now wants them there.
         if (c.action !== "delete") r.memberships.evict.push(membership(c.key));

@@ -7,6 +7,15 @@ interface Section {
   readonly items: string[];
 }
 
+/** `ML Team/project:chat/role:Evaluator` -> `ML Team gets role Evaluator on project chat`. */
+export function grantText(key: string): string {
+  const m = /^(.*)\/(organization|project:.*)\/(role|permission):(.*)$/.exec(key);
+  if (!m) return key;
+  const on = m[2] === "organization" ? "the organization" : `project ${m[2].slice("project:".length)}`;
+  const what = m[3] === "role" ? `role ${m[4]}` : `permission ${m[4].replace(":", " on objects of type ")}`;
+  return `${m[1]} gets ${what} on ${on}`;
+}
+
 const membership = (m: Membership) => `${m.group} ← ${m.email}${m.authoritative ? " (authoritative)" : ""}`;
 
 export function sectionsOf(r: OrgPlanReport): Section[] {
@@ -26,12 +35,13 @@ export function sectionsOf(r: OrgPlanReport): Section[] {
     { title: "Roles to update (description, permissions)", sign: "~", items: r.roles.change },
     { title: "Roles to delete", sign: "-", items: r.roles.delete },
     { title: "Roles leaving the sync, kept in Braintrust", sign: "~", items: r.roles.retain },
-    { title: "Grants to add", sign: "+", items: r.grants.add },
-    { title: "Grants to remove", sign: "-", items: r.grants.remove },
-    { title: "Grants leaving the sync, kept (not made by this tool, or deletion_policies.acls off)", sign: "~", items: r.grants.retain },
+    { title: "Grants to add", sign: "+", items: r.grants.add.map(grantText) },
+    { title: "Grants to remove", sign: "-", items: r.grants.remove.map(grantText) },
+    { title: "Grants leaving the sync, kept (not made by this tool, or deletion_policies.acls off)", sign: "~", items: r.grants.retain.map(grantText) },
     { title: "Memberships to add", sign: "+", items: r.memberships.add.map(membership) },
     { title: "Memberships to remove", sign: "-", items: r.memberships.remove.map(membership) },
     { title: "Memberships to remove from authoritative groups (not in Okta; added outside the sync)", sign: "-", items: r.memberships.evict.map(membership) },
+    { title: "Memberships leaving the sync, kept (deletion_policies.users.protect)", sign: "~", items: r.memberships.protected.map(membership) },
     { title: "Pending invitees to check again", sign: "?", items: r.pending_checks.map(membership) },
     { title: "Failed earlier, to retry", sign: "↻", items: r.retries.map((x) => `${x.kind} ${x.key}`) },
   ].filter((s) => s.items.length > 0);
@@ -42,6 +52,7 @@ const REASON_TEXT: Record<string, string> = {
   suspended: "suspended in Okta",
   deleted: "no longer in Okta",
   unmapped: "no mapping selects them",
+  email_changed: "email changed in Okta",
 };
 
 /** The human summary, then the removal guard's warnings. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import type { GroupSettingsSpec, GroupSpec } from "../../providers/braintrust/contract";
+import { BUILT_IN_GROUPS, type GroupSettingsSpec, type GroupSpec } from "../../providers/braintrust/contract";
 import type { HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
 
@@ -13,7 +13,7 @@ export interface PermissionGroupsProps {
 /**
  * Braintrust permission groups: identity instances keyed by name, plus settings instances keyed by
  * name and a hash of the description, so a description change reads as one settings instance out
- * and one in, and never deletes the group.
+ * and one in, and never deletes the group. Braintrust's built-in groups get neither.
  */
 export class PermissionGroups extends Construct {
   readonly groups: HandlerInstances;
@@ -21,16 +21,18 @@ export class PermissionGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: PermissionGroupsProps) {
     super(scope, id);
+    // Built-in groups always exist and are never changed: memberships may name them, nothing else.
+    const groups = props.groups.filter((g) => !BUILT_IN_GROUPS.includes(g.name));
     this.groups = new HandlerInstances(this, "groups", {
       ...props.settings,
       kind: "group",
-      instances: new Map(props.groups.map((g) => [g.name, { name: g.name } satisfies GroupSpec])),
+      instances: new Map(groups.map((g) => [g.name, { name: g.name } satisfies GroupSpec])),
     });
     this.groupSettings = new HandlerInstances(this, "settings", {
       ...props.settings,
       kind: "group_settings",
       instances: new Map(
-        props.groups.flatMap((g) => (g.description === null ? [] : [[`${g.name}#${settingsHash(g.description)}`, { name: g.name, description: g.description } satisfies GroupSettingsSpec] as const])),
+        groups.flatMap((g) => (g.description === null ? [] : [[`${g.name}#${settingsHash(g.description)}`, { name: g.name, description: g.description } satisfies GroupSettingsSpec] as const])),
       ),
       dependsOn: [this.groups.ready],
     });

@@ -120,7 +120,11 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const lookups = [...new Set([...leaversByOrg.values()].flat())].filter((email) => !known.has(email));
   const found: OktaUser[] = [];
   for (const email of lookups) found.push(...(await okta.searchUsers(`profile.${identity} eq "${email.replace(/["\\]/g, "\\$&")}"`)));
-  for (const [alias, leavers] of leaversByOrg) reasons[alias] = removalReasons(config, snapshot, leavers, found);
+  for (const [alias, leavers] of leaversByOrg) {
+    const specs = inState.get(alias)!.get("member");
+    const oktaIds = Object.fromEntries(leavers.map((email) => [email, specs?.get(email)?.spec?.okta_user_id as string | undefined]));
+    reasons[alias] = removalReasons(config, snapshot, leavers, found, oktaIds);
+  }
 
   // cdktf validates every terraform_data block by running `terraform version` (one process per
   // block: 16 s for the sandbox); the Terraform runner checks the version once instead.
@@ -137,7 +141,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       .filter((r) => wanted.has(membershipKey(r)))
       .map((r) => ({ group: r.group, email: r.email, attempt: r.attempt }));
     const previousEvictions = new Map([...(state.get("group_member_eviction") ?? [])].map(([key, i]) => [key, i.spec as EvictionSpec]));
-    const evictions = evictionsFor(org, groupMembers[org.alias] ?? {}, new Set(state.get("group_member")?.keys() ?? []), previousEvictions);
+    const evictions = evictionsFor(org, groupMembers[org.alias] ?? {}, new Set(state.get("group_member")?.keys() ?? []), previousEvictions, config.deletion_policies.users.protect);
     new OrgStack(app, org.alias, {
       desired: org,
       followups,

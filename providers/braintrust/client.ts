@@ -133,7 +133,8 @@ export class BraintrustClient {
     if (item.group_id) query.group_id = item.group_id;
     if (item.role_id) query.role_id = item.role_id;
     if (item.permission) query.permission = item.permission;
-    const all = await this.listAll<BtAcl>("/v1/acl", query);
+    // GET /v1/acl takes no org_name: the object id already names the org.
+    const all = await this.listAll<BtAcl>("/v1/acl", query, false);
     return all.filter(
       (a) =>
         a.group_id === item.group_id &&
@@ -214,9 +215,9 @@ export class BraintrustClient {
     }
   }
 
-  private async page<T>(path: string, query: Record<string, string>, after: string | undefined): Promise<(T & { id: string })[]> {
+  private async page<T>(path: string, query: Record<string, string>, after: string | undefined, scoped = true): Promise<(T & { id: string })[]> {
     const params: Record<string, string | number> = { ...query, limit: this.pageSize };
-    if (this.options.orgName) params.org_name = this.options.orgName;
+    if (this.options.orgName && scoped) params.org_name = this.options.orgName;
     if (after) params.starting_after = after;
     const page = await this.send<{ objects: (T & { id: string })[] }>("GET", path, undefined, params);
     if (!page || !Array.isArray(page.objects)) {
@@ -229,11 +230,11 @@ export class BraintrustClient {
    * Walks a list with `starting_after` until an empty page. A short page is not taken as the end:
    * whether the server always fills a page is UNCONFIRMED (braintrust-api.md 2.1).
    */
-  async listAll<T extends { id: string }>(path: string, query: Record<string, string>): Promise<T[]> {
+  async listAll<T extends { id: string }>(path: string, query: Record<string, string>, scoped = true): Promise<T[]> {
     const all: T[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await this.page<T>(path, query, after);
+      const page = await this.page<T>(path, query, after, scoped);
       if (page.length === 0) return all;
       all.push(...page);
       after = page[page.length - 1].id;

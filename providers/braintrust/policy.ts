@@ -16,10 +16,12 @@ export function globMatch(glob: string, s: string): boolean {
 
 /** A member leaving the desired state: removed, retained (policy) or protected (protect list). */
 export function memberDecision(removeExtra: boolean, policy: RemovalPolicy, email: string, reason: string | undefined): MemberDecision {
-  if (policy.users.protect.some((g) => globMatch(g, email))) return "protected";
+  if (isProtected(policy, email)) return "protected";
   if (!removeExtra || !policy.users.enabled) return "retain";
   const allowed =
-    reason === "deactivated" || reason === "deleted"
+    reason === "email_changed"
+      ? true // the same person arrives under the new email; the old identity is stale
+      : reason === "deactivated" || reason === "deleted"
       ? policy.users.remove_deactivated
       : reason === "suspended"
         ? policy.users.remove_suspended
@@ -28,6 +30,11 @@ export function memberDecision(removeExtra: boolean, policy: RemovalPolicy, emai
           : // Reason unknown (a plan made by another synth): only when every switch allows it.
             policy.users.remove_deactivated && policy.users.remove_suspended && policy.users.remove_unmapped;
   return allowed ? "remove" : "retain";
+}
+
+/** Whether deletion_policies.users.protect names someone: they keep their org membership and their group memberships. */
+export function isProtected(policy: RemovalPolicy, email: string): boolean {
+  return policy.users.protect.some((g) => globMatch(g, email));
 }
 
 /** A group leaving the desired state. Built-in groups and groups the tool did not create are never deleted. */

@@ -1,6 +1,7 @@
 import type { EvictionSpec, GroupMemberSpec, InviteFollowupSpec } from "../contract";
 import { isNotFound } from "../client";
 import { clearPending, writePending } from "../pending";
+import { isProtected } from "../policy";
 import type { KindContext, KindHandler, Outcome } from "./kind-handler";
 
 /** A group membership: PATCH deltas, so people added by other means are never touched. */
@@ -15,6 +16,7 @@ export const groupMember: KindHandler<GroupMemberSpec> = {
 
   async destroy(ctx, spec) {
     clearPending(ctx.target.pendingDir, spec.group, spec.email);
+    if (isProtected(ctx.target.policy, spec.email)) return { outcome: "protected" };
     const user = await ctx.client.findUserByEmail(spec.email);
     if (!user) return { outcome: "already_gone" };
     const done = await withGroupId(ctx, spec.group, (id) => ctx.client.patchGroup(id, { remove_member_users: [user.id] }));

@@ -26,10 +26,20 @@ describe("the README's configuration reference", () => {
     const section = readme.slice(readme.indexOf("## Configuration reference"), readme.indexOf("## How it works"));
     const documented = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
     // Secret references parse to `{ env }`; the README documents the key itself.
-    const expected = keyPaths(configSchema, "").map((k) => k.replace(/\.env$/, ""));
+    // A per-org override takes the same keys as global_config: one row says so.
+    const perOrgCopy = /\.org_configs\[\]\.(group_assignment|role_project_config)\./;
+    const expected = keyPaths(configSchema, "")
+      .map((k) => k.replace(/\.env$/, ""))
+      .filter((k) => !perOrgCopy.test(k));
     for (const key of expected) expect(documented, `README lacks ${key}`).toContain(key);
     const containers = documented.filter((d) => !expected.includes(d));
     // Rows for containers (an org, a mapping list) are allowed; anything else would be a key the schema lacks.
-    expect(containers.sort()).toEqual(["braintrust_orgs.<alias>", "sync_rules.groups.mappings[]", "sync_rules.users.mappings[]"]);
+    expect(containers.sort()).toEqual([
+      "braintrust_orgs.<alias>",
+      "group_assignment.org_configs[].group_assignment",
+      "role_project_assignment.org_configs[].role_project_config",
+      "sync_rules.groups.mappings[]",
+      "sync_rules.users.mappings[]",
+    ]);
   });
 });

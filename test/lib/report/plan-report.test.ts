@@ -32,7 +32,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     // A new group's settings are part of creating it; a settings swap on an existing group is an update.
     expect(r.groups).toEqual({ create: ["new-team"], change: ["ml/ops"], delete: ["old-team"], retain: [], protected: [] });
     // Group names may hold "/": the email after the last "/" is the member.
-    expect(r.memberships).toEqual({ add: [{ group: "ml/ops", email: "ann@x.example" }], remove: [{ group: "old-team", email: "ben@x.example" }], evict: [] });
+    expect(r.memberships).toEqual({ add: [{ group: "ml/ops", email: "ann@x.example" }], remove: [{ group: "old-team", email: "ben@x.example" }], evict: [], protected: [] });
     expect(r.pending_checks).toEqual([{ group: "ml/ops", email: "dan@x.example" }]);
     expect(r.retries).toEqual([{ kind: "member", key: "cat@x.example" }]);
     expect(r.removals).toBe(3);

@@ -15,6 +15,10 @@ export interface ManagedOrg {
   readonly members: string[];
   readonly groups: { readonly name: string; readonly description: string | null; readonly members: string[] }[];
   readonly memberships: number;
+  /** Roles the config defines, with the settings last applied. */
+  readonly roles: { readonly name: string; readonly description: string | null; readonly permissions: string[] }[];
+  /** Grants, by instance key (`group/project:name/role:Role`). */
+  readonly grants: string[];
   /** Memberships waiting for an invitee to accept. */
   readonly pending: Membership[];
   /** Instances whose create failed; the next apply runs it again. */
@@ -75,13 +79,16 @@ export function readPlacements(stateFile: string): Map<string, Map<string, strin
 export function readManagedOrg(alias: string, stateFile: string, pendingDir: string): ManagedOrg {
   const pending = readPending(pendingDir).filter((p) => !p.resolved).map((p) => ({ group: p.group, email: p.email }));
   if (!existsSync(stateFile)) {
-    return { alias, state_file: stateFile, exists: false, serial: null, last_changed: null, members: [], groups: [], memberships: 0, pending, failed: [] };
+    return { alias, state_file: stateFile, exists: false, serial: null, last_changed: null, members: [], groups: [], memberships: 0, roles: [], grants: [], pending, failed: [] };
   }
   const state = readState(stateFile);
   const members = new Set<string>();
   const groups = new Map<string, { description: string | null; members: string[] }>();
   const failed: { kind: Kind; key: string }[] = [];
   const memberships: Membership[] = [];
+  const roles = new Map<string, { description: string | null; permissions: string[] }>();
+  const grants: string[] = [];
+  const roleEntry = (name: string) => roles.get(name) ?? roles.set(name, { description: null, permissions: [] }).get(name)!;
   const groupEntry = (name: string) => groups.get(name) ?? groups.set(name, { description: null, members: [] }).get(name)!;
   for (const resource of state.resources ?? []) {
     if (resource.mode !== "managed") continue;
@@ -98,6 +105,12 @@ export function readManagedOrg(alias: string, stateFile: string, pendingDir: str
       else if (kind === "group") groupEntry(key);
       else if (kind === "group_settings") groupEntry(String(spec?.name ?? key)).description = spec?.description ?? null;
       else if (kind === "group_member") memberships.push(parseMembership(key));
+      else if (kind === "role") roleEntry(key);
+      else if (kind === "role_settings") {
+        const r = roleEntry(String(spec?.name ?? key));
+        r.description = spec?.description ?? null;
+        r.permissions = (spec?.member_permissions ?? []).map((p: any) => p.permission + (p.restrict_object_type ? `:${p.restrict_object_type}` : ""));
+      } else if (kind === "acl") grants.push(key);
     }
   }
   for (const m of memberships) groupEntry(m.group).members.push(m.email);
@@ -111,6 +124,8 @@ export function readManagedOrg(alias: string, stateFile: string, pendingDir: str
     members: [...members].sort(byName),
     groups: [...groups.entries()].sort(([a], [b]) => byName(a, b)).map(([name, g]) => ({ name, description: g.description, members: g.members.sort(byName) })),
     memberships: memberships.length,
+    roles: [...roles.entries()].sort(([a], [b]) => byName(a, b)).map(([name, r]) => ({ name, ...r })),
+    grants: grants.sort(byName),
     pending,
     failed: failed.sort((a, b) => byName(a.kind + a.key, b.kind + b.key)),
   };

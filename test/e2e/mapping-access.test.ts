@@ -104,6 +104,11 @@ describe("mapping access: the README example, applied with the real terraform", 
 
     const again = await cli("plan");
     expect(again.code, again.stdout + again.stderr).toBe(0);
+
+    const shown = await cli("show");
+    expect(shown.stdout).toContain("acme: 5 members, 5 groups, 11 memberships, 1 roles, 2 grants");
+    expect(shown.stdout).toMatch(/ROLE +PERMISSIONS +DESCRIPTION\n +Evaluator +create:experiment, read +Runs and reviews evaluations/);
+    expect(shown.stdout).toContain("  GRANTS\n  ML Team gets role Evaluator on project eval-chat\n  evals gets permission read on the organization");
   });
 
   it("a project created later that matches gets the grant on the next run; a role's new permissions update it; dropping the role grant removes only the grants the tool made", async () => {

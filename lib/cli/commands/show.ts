@@ -1,6 +1,7 @@
 import { readManagedOrg, type ManagedOrg } from "../../state/managed-state";
 import { orgPaths } from "../../synth/synth-app";
 import { textTable } from "../../report/text-table";
+import { grantText } from "../../report/render-plan";
 import { CONFIG_HELP, CONFIG_OPTION, HELP_HELP, optionLines, ORG_HELP, ORG_OPTION, type Command } from "../command";
 import { selectOrgs } from "../context";
 import { EXIT, type Io } from "../io";
@@ -11,7 +12,8 @@ export const show: Command = {
   help: `Usage: okta-braintrust-sync show [--config FILE] [--org ALIAS]... [--json]
 
 Reads each org's Terraform state (terraform.state_dir/<alias>.tfstate) and prints what the tool
-manages there now: counts, then the groups with their members and the members with their groups.
+manages there now: counts, then the groups with their members and the members with their groups,
+the roles with their permissions, and the grants.
 Also lists invitees whose group memberships wait for them to accept, and changes that failed and
 will be retried by the next apply. Makes no network calls and needs no credentials.
 
@@ -42,6 +44,7 @@ function printOrg(io: Io, org: ManagedOrg, gap: boolean): void {
     return;
   }
   io.out(`${org.alias}: ${org.members.length} members, ${org.groups.length} groups, ${org.memberships} memberships` +
+    `${org.roles.length ? `, ${org.roles.length} roles` : ""}${org.grants.length ? `, ${org.grants.length} grants` : ""}` +
     `${org.pending.length ? `, ${org.pending.length} waiting for an invitee to accept` : ""}${org.failed.length ? `, ${org.failed.length} failed (retried by the next apply)` : ""}`);
   io.out(`  state ${org.state_file} (serial ${org.serial ?? "?"}, last changed ${org.last_changed})`);
   if (org.groups.length) {
@@ -57,6 +60,15 @@ function printOrg(io: Io, org: ManagedOrg, gap: boolean): void {
     for (const g of org.groups) for (const m of g.members) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.name]);
     io.out();
     for (const line of textTable(["MEMBER", "GROUPS"], org.members.map((m) => [m, (groupsOf.get(m) ?? []).join(", ")]))) io.out(`  ${line}`);
+  }
+  if (org.roles.length) {
+    io.out();
+    for (const line of textTable(["ROLE", "PERMISSIONS", "DESCRIPTION"], org.roles.map((r) => [r.name, r.permissions.join(", "), r.description ?? ""]))) io.out(`  ${line}`);
+  }
+  if (org.grants.length) {
+    io.out();
+    io.out("  GRANTS");
+    for (const g of org.grants) io.out(`  ${grantText(g)}`);
   }
   if (org.pending.length) {
     io.out();

@@ -183,7 +183,9 @@ function nameGroups(config: SyncConfig, snapshot: OktaSnapshot, aliases: string[
   const problems = new Set<string>();
   rules.groups.mappings.forEach((mapping, i) => {
     if (!rules.groups.enabled || !mapping.enabled) return;
-    for (const group of snapshot.groupsByMapping[i] ?? []) {
+    // In name order, so that which description a merged group takes, and any error, never depend on Okta's order.
+    const ordered = [...(snapshot.groupsByMapping[i] ?? [])].sort((a, b) => compare(a.profile.name, b.profile.name) || compare(a.id, b.id));
+    for (const group of ordered) {
       const name = braintrustGroupName(mapping, group.profile.name);
       if (name === undefined) continue;
       for (const alias of mapping.braintrust_orgs) {

@@ -8,11 +8,10 @@ import type { SyncConfig } from "../config/schema";
 import type { HttpLog } from "../log/structured-log";
 import { computeDesiredState, evictionsFor, identityField, needsProjects, removalReasons, type DesiredState, type RemovalReason } from "../model/desired-state";
 import { baseUrlOf } from "../http/base-url";
-import { OktaClient } from "../okta/okta-client";
+import { OktaClient, type OktaUser } from "../okta/okta-client";
 import { MembershipCache } from "../okta/membership-cache";
-import { readDirectory } from "../okta/read-directory";
-import type { OktaUser } from "../okta/okta-client";
-import { placementsOf, readStateInstances } from "../state/managed-state";
+import { forEachConcurrently, readDirectory, type OktaSnapshot } from "../okta/read-directory";
+import { placementsOf, readStateInstances, type StateInstance } from "../state/managed-state";
 import { readBraintrustOrg } from "./read-braintrust";
 import { OrgStack } from "../stacks/org-stack";
 
@@ -92,39 +91,10 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const aliases = Object.keys(config.braintrust_orgs).sort();
   const inState = new Map(aliases.map((alias) => [alias, readStateInstances(orgPaths(loaded, alias).stateFile)]));
 
-  // Braintrust is read only where the config needs it: projects for grants, members of authoritative groups.
-  const authoritative = new Map(aliases.map((a) => [a, new Set<string>()]));
-  let braintrustCalls = 0;
-  const projects: Record<string, { id: string; name: string }[]> = {};
-  const groupMembers: Record<string, Record<string, string[]>> = {};
-  const firstPass = computeDesiredState(config, snapshot, { projects: Object.fromEntries(aliases.map((a) => [a, []])) });
-  for (const org of firstPass.orgs) for (const g of org.groups) if (g.membership === "authoritative") authoritative.get(org.alias)!.add(g.name);
-  for (const alias of aliases) {
-    const read = await readBraintrustOrg(config, alias, env, { projects: needsProjects(config, alias), groups: [...authoritative.get(alias)!] }, options.httpLog, log);
-    braintrustCalls += read.calls;
-    if (read.projects) projects[alias] = read.projects;
-    if (read.groupMembers) groupMembers[alias] = read.groupMembers;
-  }
-  const desired = computeDesiredState(config, snapshot, { projects });
+  const bt = await readBraintrust(config, snapshot, aliases, env, options.httpLog, log);
+  const desired = computeDesiredState(config, snapshot, { projects: bt.projects });
   for (const w of desired.warnings) log(`warning: ${w}`);
-
-  // Why members leave (the removal policy tells deactivation from falling out of the mappings):
-  // leavers no mapping returned are looked up in Okta by identity.
-  const reasons: Record<string, Record<string, RemovalReason>> = {};
-  const identity = identityField(config);
-  const known = new Set(snapshot.usersByMapping.flat().map((u) => String(u.profile[identity] ?? "").trim().toLowerCase()));
-  const leaversByOrg = new Map(desired.orgs.map((org) => {
-    const wanted = new Set(org.members);
-    return [org.alias, [...(inState.get(org.alias)!.get("member")?.keys() ?? [])].filter((email) => !wanted.has(email))];
-  }));
-  const lookups = [...new Set([...leaversByOrg.values()].flat())].filter((email) => !known.has(email));
-  const found: OktaUser[] = [];
-  for (const email of lookups) found.push(...(await okta.searchUsers(`profile.${identity} eq "${email.replace(/["\\]/g, "\\$&")}"`)));
-  for (const [alias, leavers] of leaversByOrg) {
-    const specs = inState.get(alias)!.get("member");
-    const oktaIds = Object.fromEntries(leavers.map((email) => [email, specs?.get(email)?.spec?.okta_user_id as string | undefined]));
-    reasons[alias] = removalReasons(config, snapshot, leavers, found, oktaIds);
-  }
+  const reasons = await leaverReasons(config, snapshot, desired, inState, okta);
 
   // cdktf validates every terraform_data block by running `terraform version` (one process per
   // block: 16 s for the sandbox); the Terraform runner checks the version once instead.
@@ -141,7 +111,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       .filter((r) => wanted.has(membershipKey(r)))
       .map((r) => ({ group: r.group, email: r.email, attempt: r.attempt }));
     const previousEvictions = new Map([...(state.get("group_member_eviction") ?? [])].map(([key, i]) => [key, i.spec as EvictionSpec]));
-    const evictions = evictionsFor(org, groupMembers[org.alias] ?? {}, new Set(state.get("group_member")?.keys() ?? []), previousEvictions, config.deletion_policies.users.protect);
+    const evictions = evictionsFor(org, bt.groupMembers[org.alias] ?? {}, new Set(state.get("group_member")?.keys() ?? []), previousEvictions, config.deletion_policies.users.protect);
     new OrgStack(app, org.alias, {
       desired: org,
       followups,
@@ -159,7 +129,59 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     });
   }
   app.synth();
-  return { desired, oktaCalls: okta.calls, oktaStats, braintrustCalls, removalReasons: reasons, stackDirs };
+  return { desired, oktaCalls: okta.calls, oktaStats, braintrustCalls: bt.calls, removalReasons: reasons, stackDirs };
+}
+
+/**
+ * Reads Braintrust only where the config needs it: the projects of orgs whose grants choose
+ * projects, and the members of authoritative groups (to find people added by hand).
+ */
+async function readBraintrust(config: SyncConfig, snapshot: OktaSnapshot, aliases: string[], env: NodeJS.ProcessEnv, httpLog: HttpLog | undefined, log: (line: string) => void) {
+  // Which groups are authoritative does not depend on projects: a first pass without them says.
+  const withoutProjects = computeDesiredState(config, snapshot, { projects: Object.fromEntries(aliases.map((a) => [a, []])) });
+  const out = { projects: {} as Record<string, { id: string; name: string }[]>, groupMembers: {} as Record<string, Record<string, string[]>>, calls: 0 };
+  for (const org of withoutProjects.orgs) {
+    const authoritative = org.groups.filter((g) => g.membership === "authoritative").map((g) => g.name);
+    const read = await readBraintrustOrg(config, org.alias, env, { projects: needsProjects(config, org.alias), groups: authoritative }, httpLog, log);
+    out.calls += read.calls;
+    if (read.projects) out.projects[org.alias] = read.projects;
+    if (read.groupMembers) out.groupMembers[org.alias] = read.groupMembers;
+  }
+  return out;
+}
+
+/**
+ * Why each member in state but no longer wanted leaves, per org (the removal policy tells
+ * deactivation from falling out of the mappings). Leavers no mapping returned are looked up in
+ * Okta by identity, a few at a time.
+ */
+async function leaverReasons(
+  config: SyncConfig,
+  snapshot: OktaSnapshot,
+  desired: DesiredState,
+  inState: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, StateInstance>>>,
+  okta: OktaClient,
+): Promise<Record<string, Record<string, RemovalReason>>> {
+  const identity = identityField(config);
+  const known = new Set(snapshot.usersByMapping.flat().map((u) => String(u.profile[identity] ?? "").trim().toLowerCase()));
+  const leaversByOrg = new Map(
+    desired.orgs.map((org) => {
+      const wanted = new Set(org.members);
+      return [org.alias, [...(inState.get(org.alias)?.get("member")?.keys() ?? [])].filter((email) => !wanted.has(email))];
+    }),
+  );
+  const lookups = [...new Set([...leaversByOrg.values()].flat())].filter((email) => !known.has(email));
+  const found: OktaUser[] = [];
+  await forEachConcurrently(lookups, config.okta.max_concurrency, async (email) => {
+    found.push(...(await okta.searchUsers(`profile.${identity} eq "${email.replace(/["\\]/g, "\\$&")}"`)));
+  });
+  const reasons: Record<string, Record<string, RemovalReason>> = {};
+  for (const [alias, leavers] of leaversByOrg) {
+    const specs = inState.get(alias)?.get("member");
+    const oktaIds = Object.fromEntries(leavers.map((email) => [email, specs?.get(email)?.spec?.okta_user_id as string | undefined]));
+    reasons[alias] = removalReasons(config, snapshot, leavers, found, oktaIds);
+  }
+  return reasons;
 }
 
 /** The literal target of an org's provisioners: policy and connection, never a secret value. */

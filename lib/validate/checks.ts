@@ -2,6 +2,7 @@ import { BraintrustClient } from "../../providers/braintrust/client";
 import { ApiError } from "../http/api-error";
 import type { LoadedConfig } from "../config/load-config";
 import type { HttpLog } from "../log/structured-log";
+import { roleConfigFor } from "../model/desired-state";
 import { baseUrlOf } from "../http/base-url";
 import { OktaClient } from "../okta/okta-client";
 import { checkTerraformVersion, terraformBinary } from "../terraform/terraform-runner";
@@ -100,7 +101,14 @@ async function checkBraintrustOrg(loaded: LoadedConfig, alias: string, env: Node
     }
     await client.firstPage("/v1/group");
     await client.firstPage("/v1/user");
-    add({ name, ok: true, detail: `the key in ${target.apiKeyEnv} names org "${target.orgName ?? orgs[0].name}" at ${target.apiUrl} and can read its groups and users` });
+    // Roles and grants: plan reads projects, apply reads roles (only when the config has them).
+    const roles = roleConfigFor(loaded.config, alias);
+    const more = roles && (roles.standard_roles.length > 0 || roles.group_assignments.length > 0);
+    if (more) {
+      await client.firstPage("/v1/role");
+      await client.firstPage("/v1/project");
+    }
+    add({ name, ok: true, detail: `the key in ${target.apiKeyEnv} names org "${target.orgName ?? orgs[0].name}" at ${target.apiUrl} and can read its ${more ? "groups, users, roles and projects" : "groups and users"}` });
   } catch (e) {
     add({ name, ok: false, detail: explain(e, `braintrust_orgs.${alias}.api_key (${target.apiKeyEnv})`) });
   }

@@ -190,7 +190,7 @@ export class BraintrustClient {
   }
 
   /** One page of at most `limit` objects of a list endpoint (scoped by `org_name` when set): proves the key can read them. */
-  async firstPage(path: "/v1/group" | "/v1/user", limit = 1): Promise<unknown[]> {
+  async firstPage(path: "/v1/group" | "/v1/user" | "/v1/role" | "/v1/project", limit = 1): Promise<unknown[]> {
     const params: Record<string, string | number> = { limit };
     if (this.options.orgName) params.org_name = this.options.orgName;
     const page = await this.send<{ objects: unknown[] }>("GET", path, undefined, params);

@@ -220,7 +220,11 @@ describe("mapping access: the README example, applied with the real terraform", 
     expect(acme.groups["ML Team"].members).toEqual(["alice.smith@example.com", "carol@example.com"]);
   });
 
-  it("two Okta groups on one Braintrust name stop the plan with an error naming both; a key of the original tool that is not supported is named", async () => {
+  it("validate reads roles and projects too; two Okta groups on one Braintrust name stop the plan with an error naming both; a key of the original tool that is not supported is named", async () => {
+    const valid = await cli("validate");
+    expect(valid.code, valid.stdout + valid.stderr).toBe(0);
+    expect(valid.stdout).toContain("and can read its groups, users, roles and projects");
+
     ws.writeConfig(EXAMPLE.replace('exclude_groups: ["-legacy$"]', "exclude_groups: []").replace('name_transform: "okta-{name}"', 'name_transform: "okta-ml"'));
     const collision = await cli("plan");
     expect(collision.code).toBe(1);

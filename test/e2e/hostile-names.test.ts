@@ -15,10 +15,12 @@ describe("names from Okta are plain data all the way to Braintrust", () => {
     servers = await startServers({ pendingUsersVisible: true });
     ws = new Workspace();
     ws.writeConfig(
-      smallConfig(servers.okta.url, servers.braintrust.url).replace(
+      smallConfig(servers.okta.url, servers.braintrust.url, { removeExtra: true }).replace(
         `okta_group_filter: 'profile.name eq "ml-team" or profile.name eq "evals"'`,
         `okta_group_filter: 'profile.description eq "hostile"'`,
-      ),
+      ) +
+        // Project names come from Braintrust into grant keys and specs: as hostile as group names.
+        "role_project_assignment:\n  global_config:\n    group_assignments:\n      - { group_name: Engineers, permission: read, project_match: { all_projects: true } }\n",
     );
   });
 
@@ -40,10 +42,13 @@ describe("names from Okta are plain data all the way to Braintrust", () => {
     // and non-ASCII there; backticks, quotes, `$` and braces are valid and go in.
     const emails = ["o'brien$HOME@example.com", "`touch${IFS}" + "pwned`@example.com", "${env.HOME}@example.com", "a%{b}'@example.com", "x$x{y}|z&@example.com"];
     const groups = groupNames.map((n) => servers.okta.addGroup(n, "hostile"));
-    emails.forEach((email, i) => {
+    const users = emails.map((email, i) => {
       const u = servers.okta.addUser({ email, department: "Engineering" });
       servers.okta.addToGroup(groups[i % groups.length].id, u.id);
+      return u;
     });
+    const projects = [`p $(touch ${marker})`, "q ${x} %{ if y }", "r `touch " + marker + "`"];
+    for (const p of projects) servers.braintrust.addProject("Acme", p);
 
     const { results } = await ws.sync();
     expect(results.acme.code, results.acme.stdout + results.acme.stderr).toBe(0);
@@ -56,7 +61,18 @@ describe("names from Okta are plain data all the way to Braintrust", () => {
     expect(acme.groups["a${b} and %{ if x }"].members).toEqual(["a%{b}'@example.com"]);
     expect(acme.groups["a${b} and %{ if x }"].description).toBe("hostile");
 
+    expect(servers.braintrust.grants("Acme")).toEqual(projects.map((p) => `Engineers on project:${p} permission:read`).sort());
+
     // The plan converges: the escaped names read back as the same keys.
     expect((await ws.plan()).changes.acme).toEqual([]);
+
+    // A hostile email leaving carries its removal reason in the destroy provisioner's literal environment.
+    servers.okta.setStatus(users[2].id, "DEPROVISIONED");
+    const again = await ws.sync();
+    expect(again.results.acme.code, again.results.acme.stdout + again.results.acme.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect(servers.braintrust.view("Acme").pending).not.toContain(emails[2].toLowerCase());
+    const removed = ws.auditEvents().find((e) => e.kind === "member" && e.action === "destroy");
+    expect(removed).toMatchObject({ key: emails[2].toLowerCase(), outcome: "removed", before_state: { reason: "deactivated" } });
   });
 });

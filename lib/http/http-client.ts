@@ -12,7 +12,8 @@ export interface HttpRequest {
   readonly method: string;
   /** Absolute, or relative to `baseUrl`. */
   readonly url: string;
-  readonly params?: Record<string, string | number>;
+  /** Query parameters; an array repeats the parameter (`?email=a&email=b`). */
+  readonly params?: Record<string, string | number | readonly string[]>;
   /** Sent as JSON. */
   readonly body?: unknown;
 }
@@ -98,7 +99,10 @@ export class HttpClient {
   private resolve(req: HttpRequest): URL {
     const base = this.options.baseUrl?.replace(/\/+$/, "");
     const url = /^[a-z]+:\/\//i.test(req.url) ? new URL(req.url) : new URL(`${base}${req.url.startsWith("/") ? "" : "/"}${req.url}`);
-    for (const [k, v] of Object.entries(req.params ?? {})) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(req.params ?? {})) {
+      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, String(item));
+      else url.searchParams.set(k, String(v));
+    }
     return url;
   }
 

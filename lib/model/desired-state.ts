@@ -2,7 +2,7 @@ import type { AttributeCondition, GroupAssignmentConfig, GroupMapping, ProjectMa
 import type { OktaSnapshot } from "../okta/read-directory";
 import type { OktaGroup, OktaUser } from "../okta/okta-client";
 import { globMatch } from "../../providers/braintrust/policy";
-import { BUILT_IN_GROUPS, grantKey, type AclSpec, type RoleSettingsSpec } from "../../providers/braintrust/contract";
+import { BUILT_IN_GROUPS, grantKey, type AclSpec, type GroupMembersSpec, type RoleSettingsSpec } from "../../providers/braintrust/contract";
 
 export type MembershipMode = "managed" | "authoritative";
 
@@ -362,6 +362,40 @@ export function evictionsFor(
     }
   }
   return [...out.values()].sort((a, b) => compare(a.group, b.group) || compare(a.email, b.email));
+}
+
+/**
+ * The `group_members` instances of an org: one per group with members the tool puts there, or
+ * whose instance in state must still take people out. An unchanged group keeps its spec from state
+ * (no change in the plan); a changed one carries the members it had (`previous`), which its create
+ * takes out when no longer wanted. `superseded` are the groups whose instance in state is replaced
+ * rather than dropped: their destroy must do nothing.
+ */
+export function groupMembersSpecs(
+  org: Pick<DesiredOrg, "groups" | "memberships">,
+  inState: ReadonlyMap<string, { readonly spec: GroupMembersSpec; readonly tainted: boolean }>,
+): { specs: GroupMembersSpec[]; superseded: Set<string> } {
+  const byGroup = new Map<string, string[]>();
+  for (const m of org.memberships) byGroup.set(m.group, [...(byGroup.get(m.group) ?? []), m.email]);
+  for (const g of org.groups) if (inState.has(g.name) && !byGroup.has(g.name)) byGroup.set(g.name, []);
+  const specs: GroupMembersSpec[] = [];
+  const superseded = new Set<string>();
+  for (const [group, emails] of [...byGroup].sort(([a], [b]) => compare(a, b))) {
+    const members = [...new Set(emails)].sort(compare);
+    const old = inState.get(group);
+    if (old) superseded.add(group);
+    if (old && sameList(old.spec.members, members)) specs.push(old.spec);
+    else if (old) {
+      // A tainted instance may have done part of its work: what it was taking out is still ours to take out.
+      const previous = new Set([...old.spec.members, ...(old.tainted ? (old.spec.previous ?? []) : [])]);
+      specs.push({ group, members, previous: [...previous].sort(compare) });
+    } else if (members.length > 0) specs.push({ group, members });
+  }
+  return { specs, superseded };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export type RemovalReason = "deactivated" | "suspended" | "deleted" | "unmapped" | "email_changed";

@@ -130,7 +130,10 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
   const leaving = new Map<string, string>();
   for (const c of changes) {
     instances[c.action] += 1;
-    if (c.action === "replace" && c.kind !== "invite_followup" && c.kind !== "group_member_eviction") {
+    // A replaced instance is a retry of a failed create, except for the kinds whose spec changes on
+    // purpose (a group's members, a follow-up's attempt, an eviction's round).
+    const purposeful = c.kind === "invite_followup" || c.kind === "group_member_eviction" || (c.kind === "group_members" && c.reason !== "replace_because_tainted");
+    if (c.action === "replace" && !purposeful) {
       r.retries.push({ kind: c.kind, key: c.kind === "group_settings" || c.kind === "role_settings" ? settingsName(c.key) : c.key });
       continue;
     }
@@ -173,9 +176,18 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
         if (c.action === "create") r.grants.add.push(c.key);
         else (policy.acls.enabled && created("acl", c.key) ? r.grants.remove : r.grants.retain).push(c.key);
         break;
-      case "group_member": {
-        const m = membership(c.key);
-        (c.action === "create" ? r.memberships.add : isProtected(policy, m.email) ? r.memberships.protected : r.memberships.remove).push(m);
+      case "group_members": {
+        // One instance per group: the memberships it adds and takes out are the difference of its lists.
+        const before: string[] = c.action === "create" ? [] : (c.before?.members ?? []);
+        const after: string[] = c.action === "delete" ? [] : (c.after?.members ?? []);
+        const had = new Set(before);
+        const keeps = new Set(after);
+        const leaving = c.action === "delete" ? before : ((c.after?.previous ?? []) as string[]).filter((e) => !keeps.has(e));
+        for (const email of after) if (!had.has(email)) r.memberships.add.push(membership(`${c.key}/${email}`));
+        for (const email of leaving) {
+          const m = membership(`${c.key}/${email}`);
+          (isProtected(policy, email) ? r.memberships.protected : r.memberships.remove).push(m);
+        }
         break;
       }
       case "group_member_eviction":
@@ -191,6 +203,8 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
     const from = leaving.get(oktaId);
     if (from) r.users.identity_changes.push({ from, to, okta_user_id: oktaId });
   }
+  const byKey = (a: Membership, b: Membership) => (a.group + "/" + a.email < b.group + "/" + b.email ? -1 : a.group + "/" + a.email > b.group + "/" + b.email ? 1 : 0);
+  for (const list of [r.memberships.add, r.memberships.remove, r.memberships.protected]) list.sort(byKey);
   const removals =
     r.users.remove.length + r.groups.delete.length + r.memberships.remove.length + r.memberships.evict.length + r.roles.delete.length + r.grants.remove.length;
   return { ...r, removals, instances, has_changes: changes.length > 0 || otherChanges > 0 };

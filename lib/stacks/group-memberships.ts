@@ -1,11 +1,14 @@
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { membershipKey, type EvictionSpec, type GroupMemberSpec, type InviteFollowupSpec } from "../../providers/braintrust/contract";
+import { ENV, membershipKey, type EvictionSpec, type GroupMembersSpec, type InviteFollowupSpec } from "../../providers/braintrust/contract";
 import type { HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
 
 export interface GroupMembershipsProps {
-  readonly memberships: readonly { readonly group: string; readonly email: string }[];
+  /** Per group, the members the tool puts there (with the previous members when they changed). */
+  readonly groupMembers: readonly GroupMembersSpec[];
+  /** Groups whose members instance is in state and still wanted: if Terraform destroys it, it is being replaced. */
+  readonly superseded: ReadonlySet<string>;
   /** Memberships still waiting for an invitee, with the attempt the next check carries. */
   readonly followups: readonly InviteFollowupSpec[];
   /** People to take out of authoritative groups (they are there, Okta does not put them there). */
@@ -15,19 +18,29 @@ export interface GroupMembershipsProps {
   readonly dependsOn: readonly TerraformResource[];
 }
 
-/** Group memberships keyed `group/email`, the follow-ups of those made while an invitee was pending, and evictions from authoritative groups. */
+/**
+ * Group memberships as one instance per group (`group_members`, keyed by group name), the
+ * follow-ups of memberships made while an invitee was pending, and evictions from authoritative
+ * groups (both keyed `group/email`).
+ */
 export class GroupMemberships extends Construct {
-  readonly memberships: HandlerInstances;
+  readonly members: HandlerInstances;
   readonly followups: HandlerInstances;
   readonly evictions: HandlerInstances;
 
   constructor(scope: Construct, id: string, props: GroupMembershipsProps) {
     super(scope, id);
-    this.memberships = new HandlerInstances(this, "memberships", {
+    this.members = new HandlerInstances(this, "memberships", {
       ...props.settings,
-      kind: "group_member",
-      instances: new Map(props.memberships.map((m) => [membershipKey(m), { group: m.group, email: m.email } satisfies GroupMemberSpec])),
+      kind: "group_members",
+      instances: new Map(props.groupMembers.map((g) => [g.group, g])),
       dependsOn: props.dependsOn,
+      // A destroy provisioner cannot tell a replacement from a removal; synth can, per block.
+      destroyEnvironment: (block) => {
+        const placed = props.settings.placements?.get("group_members");
+        const here = [...props.superseded].filter((group) => placed?.get(group) === block);
+        return here.length ? { [ENV.supersededGroups]: JSON.stringify(here) } : undefined;
+      },
     });
     this.evictions = new HandlerInstances(this, "evictions", {
       ...props.settings,
@@ -39,7 +52,7 @@ export class GroupMemberships extends Construct {
       ...props.settings,
       kind: "invite_followup",
       instances: new Map(props.followups.map((f) => [membershipKey(f), { group: f.group, email: f.email, attempt: f.attempt } satisfies InviteFollowupSpec])),
-      dependsOn: [this.memberships.ready],
+      dependsOn: [this.members.ready],
     });
   }
 }

@@ -1,8 +1,8 @@
 import { LocalBackend, TerraformStack } from "cdktf";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Construct } from "constructs";
-import type { EvictionSpec, InviteFollowupSpec, MemberSpec } from "../../providers/braintrust/contract";
-import type { DesiredOrg } from "../model/desired-state";
+import type { EvictionSpec, GroupMembersSpec, InviteFollowupSpec, MemberSpec } from "../../providers/braintrust/contract";
+import { groupMembersSpecs, type DesiredOrg } from "../model/desired-state";
 import type { HandlerSettings } from "./common";
 import { Grants } from "./grants";
 import { GroupMemberships } from "./group-memberships";
@@ -18,6 +18,8 @@ export interface OrgStackProps {
   readonly removalReasons?: Readonly<Record<string, string>>;
   /** Specs of the member instances already in state: kept as they are, so they are never replaced. */
   readonly memberSpecsInState?: ReadonlyMap<string, MemberSpec>;
+  /** The group_members instances in state, by group. */
+  readonly groupMembersInState?: ReadonlyMap<string, { readonly spec: GroupMembersSpec; readonly tainted: boolean }>;
   readonly settings: HandlerSettings;
   /** State file path, relative to the stack's directory (where Terraform runs). */
   readonly statePath: string;
@@ -45,8 +47,10 @@ export class OrgStack extends TerraformStack {
       settings,
       dependsOn: [groups.groups.ready],
     });
+    const { specs, superseded } = groupMembersSpecs(desired, props.groupMembersInState ?? new Map());
     new GroupMemberships(this, "group_memberships", {
-      memberships: desired.memberships,
+      groupMembers: specs,
+      superseded,
       followups: props.followups,
       evictions: props.evictions ?? [],
       settings,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Kind } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
-import { parseMembership, type Membership } from "../report/plan-report";
+import type { Membership } from "../report/plan-report";
 import { kindOfBlock, specOf } from "../terraform/terraform-runner";
 
 /** What the tool manages in one org now, as Terraform's state records it. */
@@ -104,7 +104,7 @@ export function readManagedOrg(alias: string, stateFile: string, pendingDir: str
       if (kind === "member") members.add(key);
       else if (kind === "group") groupEntry(key);
       else if (kind === "group_settings") groupEntry(String(spec?.name ?? key)).description = spec?.description ?? null;
-      else if (kind === "group_member") memberships.push(parseMembership(key));
+      else if (kind === "group_members") for (const email of spec?.members ?? []) memberships.push({ group: String(spec?.group ?? key), email });
       else if (kind === "role") roleEntry(key);
       else if (kind === "role_settings") {
         const r = roleEntry(String(spec?.name ?? key));

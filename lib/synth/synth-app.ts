@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { App } from "cdktf";
-import { membershipKey, type EvictionSpec, type InviteFollowupSpec, type MemberSpec, type Target } from "../../providers/braintrust/contract";
+import { membershipKey, type EvictionSpec, type GroupMembersSpec, type InviteFollowupSpec, type MemberSpec, type Target } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
 import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
@@ -106,17 +106,20 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     stackDirs[org.alias] = stackDir;
     const state = inState.get(org.alias)!;
     const wanted = new Set(org.memberships.map(membershipKey));
-    // Follow-ups only for memberships still wanted; the others are cleaned up by their group_member destroy.
+    // Follow-ups only for memberships still wanted; the others are cleaned up by their group_members instance.
     const followups: InviteFollowupSpec[] = readPending(paths.pendingDir)
       .filter((r) => wanted.has(membershipKey(r)))
       .map((r) => ({ group: r.group, email: r.email, attempt: r.attempt }));
     const previousEvictions = new Map([...(state.get("group_member_eviction") ?? [])].map(([key, i]) => [key, i.spec as EvictionSpec]));
-    const evictions = evictionsFor(org, bt.groupMembers[org.alias] ?? {}, new Set(state.get("group_member")?.keys() ?? []), previousEvictions, config.deletion_policies.users.protect);
+    const groupMembersInState = new Map([...(state.get("group_members") ?? [])].filter(([, i]) => Array.isArray(i.spec?.members)).map(([group, i]) => [group, { spec: i.spec as GroupMembersSpec, tainted: i.tainted }]));
+    const managedMemberships = new Set([...groupMembersInState.values()].flatMap(({ spec }) => spec.members.map((email) => membershipKey({ group: spec.group, email }))));
+    const evictions = evictionsFor(org, bt.groupMembers[org.alias] ?? {}, managedMemberships, previousEvictions, config.deletion_policies.users.protect);
     new OrgStack(app, org.alias, {
       desired: org,
       followups,
       evictions,
       removalReasons: reasons[org.alias],
+      groupMembersInState,
       memberSpecsInState: new Map([...(state.get("member") ?? [])].filter(([, i]) => i.spec?.email).map(([key, i]) => [key, i.spec as MemberSpec])),
       statePath: relative(stackDir, paths.stateFile),
       settings: {

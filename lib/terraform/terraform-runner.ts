@@ -74,6 +74,8 @@ export interface PlannedChange {
   readonly address: string;
   readonly key: string;
   readonly action: "create" | "delete" | "replace";
+  /** Terraform's `action_reason`, e.g. `replace_because_tainted`. */
+  readonly reason?: string;
   /** The instance's spec before (delete, replace) and after (create, replace). */
   readonly before?: any;
   readonly after?: any;
@@ -112,13 +114,13 @@ export function changesOf(planJson: any): PlannedChange[] {
     if (!kind || rc.index === undefined) continue;
     const actions: string[] = rc.change?.actions ?? [];
     const action = actions.includes("create") && actions.includes("delete") ? "replace" : actions.includes("create") ? "create" : actions.includes("delete") ? "delete" : undefined;
-    if (action) out.push({ kind, address: String(rc.address), key: String(rc.index), action, before: specOf(rc.change?.before), after: specOf(rc.change?.after) });
+    if (action) out.push({ kind, address: String(rc.address), key: String(rc.index), action, reason: rc.action_reason, before: specOf(rc.change?.before), after: specOf(rc.change?.after) });
   }
   const order = (k: Kind) => KINDS.indexOf(k);
   return out.sort((a, b) => order(a.kind) - order(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** `group_member_07` -> `group_member` (longest kind name first: `group` is a prefix of the others). */
+/** `group_members_07` -> `group_members` (longest kind name first: `group` is a prefix of the others). */
 export function kindOfBlock(block: string): Kind | undefined {
   return [...KINDS].sort((a, b) => b.length - a.length).find((k) => new RegExp(`^${k}_\\d+$`).test(block));
 }

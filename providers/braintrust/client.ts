@@ -95,6 +95,27 @@ export class BraintrustClient {
     return this.http.calls;
   }
 
+  /**
+   * Users by email, many per request (`?email=a&email=b`, as the spec allows), so that a group's
+   * members cost one lookup per hundred rather than one each. Emails without a user are absent.
+   */
+  async findUsersByEmail(emails: readonly string[]): Promise<Map<string, BtUser>> {
+    const found = new Map<string, BtUser>();
+    const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
+    for (let i = 0; i < wanted.length; i += this.pageSize) {
+      const chunk = wanted.slice(i, i + this.pageSize);
+      const params: Record<string, string | number | readonly string[]> = { email: chunk, limit: this.pageSize };
+      if (this.options.orgName) params.org_name = this.options.orgName;
+      const page = await this.send<{ objects: BtUser[] }>("GET", "/v1/user", undefined, params);
+      if (!page || !Array.isArray(page.objects)) throw new BraintrustApiError("GET", "/v1/user", 200, undefined, "list response has no `objects` array");
+      for (const u of page.objects) {
+        const e = (u.email ?? "").toLowerCase();
+        if (chunk.includes(e)) found.set(e, u);
+      }
+    }
+    return found;
+  }
+
   findUserByEmail(email: string): Promise<BtUser | undefined> {
     return this.findFirst<BtUser>("/v1/user", { email }, (u) => (u.email ?? "").toLowerCase() === email.toLowerCase());
   }
@@ -241,7 +262,7 @@ export class BraintrustClient {
     }
   }
 
-  private async send<T>(method: string, path: string, data?: unknown, params?: Record<string, string | number>): Promise<T> {
+  private async send<T>(method: string, path: string, data?: unknown, params?: Record<string, string | number | readonly string[]>): Promise<T> {
     const { response, error } = await requestWithRetry<T>(
       this.http,
       { method, url: path, body: data, params },

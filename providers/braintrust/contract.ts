@@ -5,7 +5,7 @@
  */
 
 /** Every resource kind the stacks emit, in dependency order (a kind depends on the ones before it). */
-export const KINDS = ["group", "group_settings", "role", "role_settings", "member", "group_member", "group_member_eviction", "invite_followup", "acl"] as const;
+export const KINDS = ["group", "group_settings", "role", "role_settings", "member", "group_members", "group_member_eviction", "invite_followup", "acl"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export type Action = "create" | "destroy";
@@ -31,10 +31,17 @@ export interface GroupSettingsSpec {
   readonly description: string;
 }
 
-/** Spec of a `group_member` instance: a relation between a group and an org member. */
-export interface GroupMemberSpec {
+/**
+ * Spec of a `group_members` instance: the members the tool puts in one group (sorted emails), one
+ * instance per group rather than per membership, so that 50,000 memberships are 1,000 instances
+ * (Terraform's cost is per instance: DESIGN.md fact 7). A change of members replaces the instance;
+ * its create adds `members` and removes `previous` members no longer wanted (the ones the tool put
+ * there, taken from state at synth), and the replaced instance's destroy does nothing.
+ */
+export interface GroupMembersSpec {
   readonly group: string;
-  readonly email: string;
+  readonly members: readonly string[];
+  readonly previous?: readonly string[];
 }
 
 /**
@@ -96,7 +103,7 @@ export interface SpecOf {
   role: RoleSpec;
   role_settings: RoleSettingsSpec;
   member: MemberSpec;
-  group_member: GroupMemberSpec;
+  group_members: GroupMembersSpec;
   group_member_eviction: EvictionSpec;
   invite_followup: InviteFollowupSpec;
   acl: AclSpec;
@@ -163,13 +170,15 @@ export const ENV = {
   inviteGroups: "OBSYNC_INVITE_GROUPS",
   /** member destroy only: JSON object, identity -> why they leave (deactivated, suspended, deleted, unmapped). */
   removalReasons: "OBSYNC_REMOVAL_REASONS",
+  /** group_members destroy only: JSON array of the groups whose instance is replaced, not dropped (their destroy does nothing). */
+  supersededGroups: "OBSYNC_SUPERSEDED",
   /** role create only: "false" when auto_create_roles is off (a missing role is then an error). */
   autoCreateRoles: "OBSYNC_AUTO_CREATE_ROLES",
   /** Set by the CLI so that every handler call of one run shares an execution id. */
   executionId: "OBSYNC_EXECUTION_ID",
 } as const;
 
-/** The instance key of a relation between a group and a member (`group_member`, `invite_followup`). */
+/** The instance key of a relation between a group and a member (`group_member_eviction`, `invite_followup`). */
 export function membershipKey(m: { readonly group: string; readonly email: string }): string {
   return `${m.group}/${m.email}`;
 }

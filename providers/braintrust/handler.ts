@@ -16,7 +16,7 @@ import type { KindHandler, Outcome } from "./kinds/kind-handler";
 import { group } from "./kinds/group";
 import { groupSettings } from "./kinds/group-settings";
 import { member } from "./kinds/member";
-import { groupMember, groupMemberEviction, inviteFollowup } from "./kinds/group-member";
+import { groupMemberEviction, groupMembers, inviteFollowup } from "./kinds/group-member";
 import { role, roleSettings } from "./kinds/role";
 import { acl } from "./kinds/acl";
 
@@ -27,7 +27,7 @@ const HANDLERS = {
   role,
   role_settings: roleSettings,
   member,
-  group_member: groupMember,
+  group_members: groupMembers,
   group_member_eviction: groupMemberEviction,
   invite_followup: inviteFollowup,
   acl,
@@ -40,6 +40,7 @@ export interface Invocation {
   readonly target: Target;
   readonly inviteGroups: string[];
   readonly removalReasons: Record<string, string>;
+  readonly supersededGroups?: string[];
   readonly executionId: string;
 }
 
@@ -55,7 +56,8 @@ export function readInvocation(env: NodeJS.ProcessEnv): Invocation {
   const target = parseJson(env, ENV.target) as Target;
   const inviteGroups = env[ENV.inviteGroups] ? (parseJson(env, ENV.inviteGroups) as string[]) : [];
   const removalReasons = env[ENV.removalReasons] ? (parseJson(env, ENV.removalReasons) as Record<string, string>) : {};
-  return { action, kind, spec, target, inviteGroups, removalReasons, executionId: env[ENV.executionId] || "unset" };
+  const supersededGroups = env[ENV.supersededGroups] ? (parseJson(env, ENV.supersededGroups) as string[]) : [];
+  return { action, kind, spec, target, inviteGroups, removalReasons, supersededGroups, executionId: env[ENV.executionId] || "unset" };
 }
 
 function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
@@ -71,6 +73,7 @@ function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
 function keyOf(kind: Kind, spec: Record<string, unknown>): string {
   if (kind === "member") return String(spec.email);
   if (kind === "group" || kind === "group_settings" || kind === "role" || kind === "role_settings") return String(spec.name);
+  if (kind === "group_members") return String(spec.group);
   if (kind === "acl") return grantKey(spec as unknown as AclSpec);
   return membershipKey({ group: String(spec.group), email: String(spec.email) });
 }
@@ -95,6 +98,7 @@ export async function handle(inv: Invocation, env: NodeJS.ProcessEnv, log: (line
       ownership: new Ownership(target.ownedDir),
       inviteGroups: inv.inviteGroups,
       removalReasons: inv.removalReasons,
+      supersededGroups: inv.supersededGroups ?? [],
       autoCreateRoles: env[ENV.autoCreateRoles] !== "false",
       log,
     };

@@ -46,7 +46,7 @@ describe("the Braintrust handler's lifecycle contract", () => {
     for (let i = 0; i < 2; i++) {
       await run("create", "group", { name: "ml" });
       await run("create", "member", { email: "a@x.com" }, ["ml"]);
-      await run("create", "group_member", { group: "ml", email: "a@x.com" });
+      await run("create", "group_members", { group: "ml", members: ["a@x.com"] });
     }
     const view = servers.braintrust.view("Acme");
     expect(Object.keys(view.groups).filter((g) => g === "ml")).toHaveLength(1);
@@ -57,14 +57,33 @@ describe("the Braintrust handler's lifecycle contract", () => {
   it("already gone is success, and destroy may run twice", async () => {
     await run("create", "group", { name: "ml" });
     await run("create", "member", { email: "a@x.com" }, ["ml"]);
-    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "removed" });
+    expect(await run("destroy", "group_members", { group: "ml", members: ["a@x.com"] })).toMatchObject({ outcome: "removed" });
     // A second removal is a no-op delta (the handler does not spend a call to check membership first).
-    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "removed" });
+    expect(await run("destroy", "group_members", { group: "ml", members: ["a@x.com"] })).toMatchObject({ outcome: "removed" });
     expect(servers.braintrust.view("Acme").groups.ml.members).toEqual([]);
-    expect(await run("destroy", "group_member", { group: "ml", email: "nobody@x.com" })).toMatchObject({ outcome: "already_gone" });
+    expect(await run("destroy", "group_members", { group: "ml", members: ["nobody@x.com"] })).toMatchObject({ outcome: "already_gone" });
     expect(await run("destroy", "group", { name: "ml" })).toMatchObject({ outcome: "deleted" });
     expect(await run("destroy", "group", { name: "ml" })).toMatchObject({ outcome: "already_gone" });
-    expect(await run("destroy", "group_member", { group: "ml", email: "a@x.com" })).toMatchObject({ outcome: "already_gone" });
+    expect(await run("destroy", "group_members", { group: "ml", members: ["a@x.com"] })).toMatchObject({ outcome: "already_gone" });
+  });
+
+  it("a group's members instance adds the new members and takes out only the previous ones no longer wanted, in one lookup and one PATCH; a replaced instance's destroy does nothing", async () => {
+    await run("create", "group", { name: "ml" });
+    for (const email of ["a@x.com", "b@x.com", "c@x.com", "hand@x.com"]) await run("create", "member", { email });
+    servers.braintrust.addMemberByHand("Acme", "hand@x.com", "ml");
+    await run("create", "group_members", { group: "ml", members: ["a@x.com", "b@x.com"] });
+    const before = servers.braintrust.exchanges.length;
+    const result = await run("create", "group_members", { group: "ml", members: ["b@x.com", "c@x.com"], previous: ["a@x.com", "b@x.com"] });
+    expect(result).toMatchObject({ outcome: "updated", after: { added: ["b@x.com", "c@x.com"], removed: ["a@x.com"], pending: [] } });
+    expect(servers.braintrust.exchanges.slice(before).map((e) => `${e.method} ${e.path}`)).toEqual(["GET /v1/user", `PATCH /v1/group/${servers.braintrust.exchanges.at(-1)!.path.split("/").pop()}`]);
+    expect(servers.braintrust.view("Acme").groups.ml.members).toEqual(["b@x.com", "c@x.com", "hand@x.com"]);
+    const replaced = await handle(
+      { action: "destroy", kind: "group_members", spec: { group: "ml", members: ["a@x.com", "b@x.com"] }, target, inviteGroups: [], removalReasons: {}, supersededGroups: ["ml"], executionId: "test" },
+      env,
+      () => undefined,
+    );
+    expect(replaced).toMatchObject({ outcome: "superseded" });
+    expect(servers.braintrust.view("Acme").groups.ml.members).toEqual(["b@x.com", "c@x.com", "hand@x.com"]);
   });
 
   it("never deletes a built-in group, and retains members and groups when remove_extra is off", async () => {
@@ -91,7 +110,7 @@ describe("the Braintrust handler's lifecycle contract", () => {
 
   it("reads its invocation from the environment and names what is wrong", () => {
     expect(() => readInvocation({})).toThrow('OBSYNC_ACTION must be "create" or "destroy", got null');
-    expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "user" })).toThrow("OBSYNC_KIND must be one of group, group_settings, role, role_settings, member, group_member, group_member_eviction, invite_followup, acl");
+    expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "user" })).toThrow("OBSYNC_KIND must be one of group, group_settings, role, role_settings, member, group_members, group_member_eviction, invite_followup, acl");
     expect(() => readInvocation({ OBSYNC_ACTION: "create", OBSYNC_KIND: "group", OBSYNC_SPEC: "{" })).toThrow("OBSYNC_SPEC is not valid JSON");
   });
 });

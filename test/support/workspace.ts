@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { AuditEvent } from "../../providers/braintrust/audit";
 import { loadConfig } from "../../lib/config/load-config";
 import { synthesize, type SynthResult } from "../../lib/synth/synth-app";
-import { settingsName } from "../../lib/report/plan-report";
+import { buildOrgReport, settingsName } from "../../lib/report/plan-report";
 import { applyPlan, init, plan, type PlannedChange, type RunResult } from "../../lib/terraform/terraform-runner";
 import { SANDBOX_ENV } from "../../sandbox/sample-company";
 
@@ -56,7 +56,18 @@ export class Workspace {
   }
 }
 
-/** `kind action key` lines, for exact comparisons of a plan. */
+/**
+ * `action kind key` lines, for exact comparisons of a plan. A group's members instance reads as
+ * the memberships it adds and takes out (`create group_member ml/ann@x`), as the plan report
+ * reads it; other instances as themselves.
+ */
 export function lines(changes: readonly PlannedChange[]): string[] {
-  return changes.map((c) => `${c.action} ${c.kind} ${c.kind === "group_settings" ? settingsName(c.key) : c.key}`).sort();
+  const report = buildOrgReport({ alias: "-", changes: changes.filter((c) => c.kind === "group_members"), removeExtra: true });
+  const memberships = [
+    ...report.memberships.add.map((m) => `create group_member ${m.group}/${m.email}`),
+    ...report.memberships.remove.map((m) => `delete group_member ${m.group}/${m.email}`),
+    ...report.retries.map((r) => `replace group_members ${r.key}`),
+  ];
+  const others = changes.filter((c) => c.kind !== "group_members").map((c) => `${c.action} ${c.kind} ${c.kind === "group_settings" ? settingsName(c.key) : c.key}`);
+  return [...others, ...memberships].sort();
 }

@@ -1,27 +1,55 @@
-import type { EvictionSpec, GroupMemberSpec, InviteFollowupSpec } from "../contract";
+import type { EvictionSpec, GroupMembersSpec, InviteFollowupSpec } from "../contract";
 import { isNotFound } from "../client";
 import { clearPending, writePending } from "../pending";
 import { isProtected } from "../policy";
 import type { KindContext, KindHandler, Outcome } from "./kind-handler";
 
-/** A group membership: PATCH deltas, so people added by other means are never touched. */
-export const groupMember: KindHandler<GroupMemberSpec> = {
+/**
+ * The members the tool puts in one group: create adds `members` and removes the `previous` ones
+ * no longer wanted, in one PATCH of deltas (people added by other means are never touched);
+ * destroy takes the group's members out, unless synth said the instance is only being replaced.
+ */
+export const groupMembers: KindHandler<GroupMembersSpec> = {
   async create(ctx, spec) {
-    const result = await ensureMembership(ctx, spec);
-    if (result.outcome === "pending_invite") {
-      writePending(ctx.target.pendingDir, { group: spec.group, email: spec.email, attempt: new Date().toISOString(), resolved: false });
-    }
-    return result;
+    const wanted = new Set(spec.members);
+    const leaving = (spec.previous ?? []).filter((e) => !wanted.has(e) && !isProtected(ctx.target.policy, e));
+    for (const email of leaving) clearPending(ctx.target.pendingDir, spec.group, email);
+    const users = await ctx.client.findUsersByEmail([...spec.members, ...leaving]);
+    const add = spec.members.filter((e) => users.has(e));
+    const invitees = spec.members.filter((e) => !users.has(e));
+    const remove = leaving.filter((e) => users.has(e));
+    const id = await withGroupId(ctx, spec.group, async (groupId) => {
+      if (add.length || remove.length) {
+        await ctx.client.patchGroup(groupId, {
+          ...(add.length ? { add_member_users: add.map((e) => users.get(e)!.id) } : {}),
+          ...(remove.length ? { remove_member_users: remove.map((e) => users.get(e)!.id) } : {}),
+        });
+      }
+      // Invitees without a user id yet (pending-user question, answer B): re-invited naming the
+      // group, so that accepting puts them in it; a follow-up checks on the next apply.
+      if (invitees.length) await ctx.client.patchOrgMembers({ invite_users: { emails: invitees, group_ids: [groupId], send_invite_emails: false } });
+      return groupId;
+    });
+    if (!id) throw missingGroup(spec.group);
+    const attempt = new Date().toISOString();
+    for (const email of invitees) writePending(ctx.target.pendingDir, { group: spec.group, email, attempt, resolved: false });
+    return {
+      outcome: invitees.length ? "updated_with_pending_invites" : "updated",
+      before: { group: spec.group, members: spec.previous ?? [] },
+      after: { group: spec.group, added: add, removed: remove, pending: invitees },
+    };
   },
 
   async destroy(ctx, spec) {
-    clearPending(ctx.target.pendingDir, spec.group, spec.email);
-    if (isProtected(ctx.target.policy, spec.email)) return { outcome: "protected" };
-    const user = await ctx.client.findUserByEmail(spec.email);
-    if (!user) return { outcome: "already_gone" };
-    const done = await withGroupId(ctx, spec.group, (id) => ctx.client.patchGroup(id, { remove_member_users: [user.id] }));
+    if (ctx.supersededGroups.includes(spec.group)) return { outcome: "superseded" };
+    for (const email of spec.members) clearPending(ctx.target.pendingDir, spec.group, email);
+    const leaving = spec.members.filter((e) => !isProtected(ctx.target.policy, e));
+    const users = leaving.length ? await ctx.client.findUsersByEmail(leaving) : new Map();
+    const remove = leaving.filter((e) => users.has(e));
+    if (remove.length === 0) return { outcome: "already_gone" };
+    const done = await withGroupId(ctx, spec.group, (id) => ctx.client.patchGroup(id, { remove_member_users: remove.map((e) => users.get(e)!.id) }));
     if (!done) return { outcome: "already_gone" };
-    return { outcome: "removed", before: { group: spec.group, email: spec.email, user_id: user.id }, after: null };
+    return { outcome: "removed", before: { group: spec.group, members: remove }, after: null };
   },
 };
 
@@ -45,7 +73,7 @@ export const groupMemberEviction: KindHandler<EvictionSpec> = {
 
 /**
  * Re-checks a membership whose invitee had not accepted: makes it once they have, or records the
- * next attempt. Destroy does nothing: removing the membership is the group_member instance's job.
+ * next attempt. Destroy does nothing: removing the membership is the group_members instance's job.
  */
 export const inviteFollowup: KindHandler<InviteFollowupSpec> = {
   async create(ctx, spec) {

@@ -17,6 +17,8 @@ export interface KindContext {
   readonly inviteGroups: readonly string[];
   /** role create only: whether a missing role may be created (auto_create_roles). */
   readonly autoCreateRoles: boolean;
+  /** group_members destroy only: groups whose instance is replaced rather than dropped. */
+  readonly supersededGroups: readonly string[];
   /** member destroy only: why each leaving member leaves. */
   readonly removalReasons: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;

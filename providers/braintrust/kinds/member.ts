@@ -7,7 +7,7 @@ import type { KindHandler } from "./kind-handler";
 /** An org member: create invites (harmless to repeat); destroy removes as remove_extra and deletion_policies allow. */
 export const member: KindHandler<MemberSpec> = {
   async create({ client, target, inviteGroups, groupIds: known }, spec) {
-    // Only groups that exist can be named in an invite; the rest follow as group_member instances.
+    // Only groups that exist can be named in an invite; the rest follow by the group_members instances.
     // Ids come from the id cache; the group list is read only when one is missing, or when the
     // API rejects a remembered id (a group deleted and re-created by hand).
     const resolve = async (fresh: boolean): Promise<[string, string][]> => {

@@ -28,7 +28,7 @@ describe("run summaries", () => {
     const day1 = new Date("2026-12-04T23:59:59Z");
     const day2 = new Date("2026-12-05T00:00:01Z");
     writeAudit(dir, event({}), day1);
-    writeAudit(dir, event({ kind: "group_member", key: "g/a@x.example", outcome: "failed", success: false, error_message: "HTTP 500", api_calls: 6 }), day2);
+    writeAudit(dir, event({ kind: "group_members", key: "g", outcome: "failed", success: false, error_message: "HTTP 500", api_calls: 6 }), day2);
     writeAudit(dir, event({ org: "research", action: "destroy", outcome: "retained", api_calls: 0 }), day2);
     writeAudit(dir, event({ execution_id: "run-2" }), day2);
     // A line cut short by a crash does not hide the others.
@@ -46,12 +46,12 @@ describe("run summaries", () => {
       success_events: 2,
       error_events: 1,
       operations: { create: 2, destroy: 1 },
-      resource_types: { member: 2, group_member: 1 },
+      resource_types: { member: 2, group_members: 1 },
       outcomes: { invited: 1, failed: 1, retained: 1 },
       organizations: { acme: { succeeded: 1, failed: 1 }, research: { succeeded: 1, failed: 0 } },
       api_calls: 8,
     });
-    expect(s.errors).toEqual([{ org: "acme", kind: "group_member", key: "g/a@x.example", action: "create", message: "HTTP 500", timestamp: "2026-12-05T00:00:01.000Z" }]);
+    expect(s.errors).toEqual([{ org: "acme", kind: "group_members", key: "g", action: "create", message: "HTTP 500", timestamp: "2026-12-05T00:00:01.000Z" }]);
 
     writeRunSummary(dir, s);
     writeRunSummary(dir, { ...s, execution_id: "run-0", started_at: "2026-12-01T00:00:00.000Z" });

@@ -81,7 +81,7 @@ describe("plan, apply, show and status, driven as a user would", () => {
       success_events: 16,
       error_events: 0,
       operations: { create: 16 },
-      resource_types: { group: 4, group_settings: 4, member: 4, group_member: 4 },
+      resource_types: { group: 4, group_settings: 4, member: 4, group_members: 4 },
       organizations: { acme: { succeeded: 8, failed: 0 }, research: { succeeded: 8, failed: 0 } },
       orgs: { acme: { result: "applied", planned: { create: 8, delete: 0, replace: 0 }, removals: 0 } },
       errors: [],
@@ -89,7 +89,7 @@ describe("plan, apply, show and status, driven as a user would", () => {
     expect(summary.api_calls).toBe(events.reduce((n, e) => n + e.api_calls, 0));
     // At most 2 Braintrust calls per created instance (group ids are remembered between calls).
     expect(Math.max(...events.map((e) => e.api_calls))).toBe(2);
-    expect(summary.api_calls).toBe(28); // 4 groups x 2 (lookup, create) + 4 settings x 2 + 4 members x 1 + 4 memberships x 2
+    expect(summary.api_calls).toBe(28); // 4 groups x 2 (lookup, create) + 4 settings x 2 + 4 members x 1 + 4 group member lists x 2 (one user lookup, one PATCH)
 
     const again = await runCli(box.ws, ["plan"]);
     expect(again.code).toBe(0);

@@ -3,11 +3,12 @@ import { buildPlanReport, parseMembership, summaryLine } from "../../../lib/repo
 import { md, planMarkdown, planText } from "../../../lib/report/render-plan";
 import type { PlannedChange } from "../../../lib/terraform/terraform-runner";
 
-const change = (kind: PlannedChange["kind"], key: string, action: PlannedChange["action"]): PlannedChange => ({
+const change = (kind: PlannedChange["kind"], key: string, action: PlannedChange["action"], specs: Partial<PlannedChange> = {}): PlannedChange => ({
   kind,
   key,
   action,
   address: `terraform_data.${kind}_00[${JSON.stringify(key)}]`,
+  ...specs,
 });
 
 const MIXED: PlannedChange[] = [
@@ -19,8 +20,8 @@ const MIXED: PlannedChange[] = [
   change("member", "ann@x.example", "create"),
   change("member", "ben@x.example", "delete"),
   change("member", "cat@x.example", "replace"),
-  change("group_member", "ml/ops/ann@x.example", "create"),
-  change("group_member", "old-team/ben@x.example", "delete"),
+  change("group_members", "ml/ops", "replace", { reason: "replace_because_cannot_update", before: { group: "ml/ops", members: ["zed@x.example"] }, after: { group: "ml/ops", members: ["ann@x.example", "zed@x.example"], previous: ["zed@x.example"] } }),
+  change("group_members", "old-team", "delete", { before: { group: "old-team", members: ["ben@x.example"] } }),
   change("invite_followup", "ml/ops/dan@x.example", "replace"),
   change("invite_followup", "ml/ops/eve@x.example", "delete"),
 ];
@@ -36,7 +37,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     expect(r.pending_checks).toEqual([{ group: "ml/ops", email: "dan@x.example" }]);
     expect(r.retries).toEqual([{ kind: "member", key: "cat@x.example" }]);
     expect(r.removals).toBe(3);
-    expect(r.instances).toEqual({ create: 5, delete: 5, replace: 2 });
+    expect(r.instances).toEqual({ create: 4, delete: 5, replace: 3 });
     expect(summaryLine(r)).toBe(
       "1 member to invite, 1 member to remove, 1 group to create, 1 group to update, 1 group to delete, 1 membership to add, 1 membership to remove, 1 pending invitee to check, 1 failed change to retry",
     );
@@ -53,7 +54,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
   });
 
   it("the removal guard counts per org and trips only above the limit", () => {
-    const removals = [change("group_member", "a/x@x.example", "delete"), change("group_member", "a/y@x.example", "delete")];
+    const removals = [change("group_members", "a", "delete", { before: { group: "a", members: ["x@x.example", "y@x.example"] } })];
     const report = buildPlanReport(
       [
         { alias: "two", changes: removals, removeExtra: false },
@@ -66,6 +67,23 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     expect(report.has_changes).toBe(true);
     expect(report.orgs[1]).toMatchObject({ has_changes: false, removals: 0 });
     expect(summaryLine(report.orgs[1])).toBe("no changes");
+  });
+
+  it("a group's members instance reads as the memberships it adds and takes out; replaced because tainted, it is a retry", () => {
+    const changes = [
+      change("group_members", "ml", "create", { after: { group: "ml", members: ["a@x.example", "b@x.example"] } }),
+      change("group_members", "ops", "replace", {
+        reason: "replace_because_cannot_update",
+        before: { group: "ops", members: ["a@x.example", "c@x.example"] },
+        after: { group: "ops", members: ["a@x.example", "d@x.example"], previous: ["a@x.example", "c@x.example"] },
+      }),
+      change("group_members", "qa", "replace", { reason: "replace_because_tainted", before: { group: "qa", members: ["e@x.example"] }, after: { group: "qa", members: ["e@x.example"] } }),
+    ];
+    const [r] = buildPlanReport([{ alias: "a", changes, removeExtra: false }], 10).orgs;
+    expect(r.memberships.add.map((m) => `${m.group}/${m.email}`)).toEqual(["ml/a@x.example", "ml/b@x.example", "ops/d@x.example"]);
+    expect(r.memberships.remove).toEqual([{ group: "ops", email: "c@x.example" }]);
+    expect(r.retries).toEqual([{ kind: "group_members", key: "qa" }]);
+    expect(r.removals).toBe(1);
   });
 
   it("a plan that only retires internal bookkeeping says so", () => {

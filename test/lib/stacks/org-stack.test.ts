@@ -60,7 +60,7 @@ describe("the org stack", () => {
     expect(names.filter((n) => n.endsWith("_ready"))).toEqual([
       "acl_ready",
       "group_member_eviction_ready",
-      "group_member_ready",
+      "group_members_ready",
       "group_ready",
       "group_settings_ready",
       "invite_followup_ready",
@@ -94,7 +94,7 @@ describe("the org stack", () => {
     expect(destroy).toMatchObject({ when: "destroy", environment: { OBSYNC_ACTION: "destroy", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" } });
     expect(destroy.environment.OBSYNC_INVITE_GROUPS).toBeUndefined();
     expect(JSON.parse(destroy.environment.OBSYNC_TARGET)).toEqual(target);
-    expect(json.resource.terraform_data.group_member_0.depends_on).toEqual(["terraform_data.group_ready", "terraform_data.member_ready"]);
+    expect(json.resource.terraform_data.group_members_0.depends_on).toEqual(["terraform_data.group_ready", "terraform_data.member_ready"]);
     expect(json.resource.terraform_data.member_0.depends_on).toEqual(["terraform_data.group_ready"]);
   });
 
@@ -102,8 +102,8 @@ describe("the org stack", () => {
     const json = synth("null_resource");
     expect(json.resource.terraform_data).toBeUndefined();
     expect(Object.keys(json.resource.null_resource)).toHaveLength(9 * 4 + 9);
-    const block = json.resource.null_resource.group_member_1;
-    expect(block.for_each).toBe("${local.group_member_1}");
+    const block = json.resource.null_resource.group_members_1;
+    expect(block.for_each).toBe("${local.group_members_1}");
     expect(block.triggers).toEqual({ spec: "${jsonencode(each.value)}" });
     expect(block.provisioner[1]["local-exec"].environment.OBSYNC_SPEC).toBe("${self.triggers.spec}");
     expect(json.terraform.required_providers.null.source).toBe("null");

@@ -36,7 +36,7 @@ describe("reading what the tool manages from state", () => {
           { mode: "managed", type: "terraform_data", name: "member_00", instances: [inst("a@x.example", { email: "a@x.example" }), inst("b@x.example", { email: "b@x.example" }, "tainted")] },
           { mode: "managed", type: "terraform_data", name: "group_01", instances: [inst("ml", { name: "ml" })] },
           { mode: "managed", type: "null_resource", name: "group_settings_00", instances: [{ index_key: "ml#12345678", attributes: { triggers: { spec: JSON.stringify({ name: "ml", description: "ML team" }) } } }] },
-          { mode: "managed", type: "terraform_data", name: "group_member_03", instances: [inst("ml/a@x.example", { group: "ml", email: "a@x.example" })] },
+          { mode: "managed", type: "terraform_data", name: "group_members_03", instances: [inst("ml", { group: "ml", members: ["a@x.example"], previous: ["gone@x.example"] })] },
           { mode: "managed", type: "terraform_data", name: "something_else", instances: [inst("zzz", {})] },
         ],
       }),

@@ -118,7 +118,7 @@ function writeFullState(stackDir: string, stateFile: string): number {
         // A <kind>_ready barrier: one plain instance.
         return [{ ...base, instances: [{ ...empty, attributes: { id: randomUUID(), input: null, output: null, triggers_replace: null } }] }];
       }
-      const map: Record<string, Record<string, string>> = json.locals?.[name] ?? {};
+      const map: Record<string, Record<string, unknown>> = json.locals?.[name] ?? {};
       const keys = Object.keys(map);
       if (keys.length === 0) return [];
       return [
@@ -147,8 +147,11 @@ function writeFullState(stackDir: string, stateFile: string): number {
 function unescape(s: string): string {
   return s.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
-function unescapeDeep(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unescape(v)]));
+function unescapeDeep(v: unknown): unknown {
+  if (typeof v === "string") return unescape(v);
+  if (Array.isArray(v)) return v.map(unescapeDeep);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [unescape(k), unescapeDeep(x)]));
+  return v;
 }
 
 /** Runs one synth in a child process (asynchronously: the local servers live in this process). */

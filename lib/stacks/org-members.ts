@@ -13,7 +13,7 @@ export interface OrgMembersProps {
   /** Groups each member should be invited into (only read when the member is created). */
   readonly inviteGroups: ReadonlyMap<string, readonly string[]>;
   readonly settings: HandlerSettings;
-  /** The group blocks, created first so that an invitation can name them. */
+  /** Blocks to follow (none: an invitation names the groups that exist by then, the member lists do the rest). */
   readonly dependsOn: readonly TerraformResource[];
 }
 

@@ -90,9 +90,13 @@ export interface PlanResult {
   readonly text: string;
 }
 
-/** `terraform plan -out`, then `terraform show -json` to read what would change. */
+/**
+ * `terraform plan -out`, then `terraform show -json` to read what would change. `-refresh=false`:
+ * terraform_data and null_resource have nothing remote to refresh, and refreshing 13,000 of them
+ * took 17 s of a 43 s plan (measured at 10,000 users).
+ */
 export async function plan(stackDir: string, env: NodeJS.ProcessEnv, planFile = "sync.tfplan"): Promise<PlanResult> {
-  const r = await runTerraform(stackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`], env);
+  const r = await runTerraform(stackDir, ["plan", "-input=false", "-no-color", "-refresh=false", "-detailed-exitcode", `-out=${planFile}`], env);
   if (r.code === 1) throw new Error(`terraform plan failed in ${stackDir}:\n${r.stderr || r.stdout}`);
   const shown = await runTerraform(stackDir, ["show", "-json", planFile], env);
   if (shown.code !== 0) throw new Error(`terraform show failed in ${stackDir}:\n${shown.stderr}`);

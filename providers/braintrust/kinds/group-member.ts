@@ -25,8 +25,9 @@ export const groupMembers: KindHandler<GroupMembersSpec> = {
           ...(remove.length ? { remove_member_users: remove.map((e) => users.get(e)!.id) } : {}),
         });
       }
-      // Invitees without a user id yet (pending-user question, answer B): re-invited naming the
-      // group, so that accepting puts them in it; a follow-up checks on the next apply.
+      // Invitees without a user id yet (pending-user question, answer B; the member instances ran
+      // first): re-invited naming the group, so that accepting puts them in it; a follow-up checks
+      // on the next apply.
       if (invitees.length) await ctx.client.patchOrgMembers({ invite_users: { emails: invitees, group_ids: [groupId], send_invite_emails: false } });
       return groupId;
     });

@@ -7,31 +7,25 @@ import type { KindHandler } from "./kind-handler";
 /** An org member: create invites (harmless to repeat); destroy removes as remove_extra and deletion_policies allow. */
 export const member: KindHandler<MemberSpec> = {
   async create({ client, target, inviteGroups, groupIds: known }, spec) {
-    // Only groups that exist can be named in an invite; the rest follow by the group_members instances.
-    // Ids come from the id cache; the group list is read only when one is missing, or when the
-    // API rejects a remembered id (a group deleted and re-created by hand).
-    const resolve = async (fresh: boolean): Promise<[string, string][]> => {
-      const ids = new Map(inviteGroups.map((name) => [name, fresh ? undefined : known.get(name)]));
-      if ([...ids.values()].some((id) => id === undefined)) {
-        for (const g of await client.listGroups()) {
-          if (!ids.has(g.name) || g.deleted_at) continue;
-          ids.set(g.name, g.id);
-          known.set(g.name, g.id);
-        }
-      }
-      return [...ids.entries()].filter((e): e is [string, string] => e[1] !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    };
-    const invite = (groups: [string, string][]) =>
+    // The invitation names the groups whose ids are already known (created earlier in this apply,
+    // or before), so that accepting puts the person in them; it costs no lookup. The member lists,
+    // which run after every member, make the memberships either way.
+    let groups = inviteGroups.flatMap((name): [string, string][] => {
+      const id = known.get(name);
+      return id ? [[name, id]] : [];
+    });
+    const invite = (named: [string, string][]) =>
       client.patchOrgMembers({
-        invite_users: { emails: [spec.email], send_invite_emails: target.sendInviteEmails, ...(groups.length ? { group_ids: groups.map(([, id]) => id) } : {}) },
+        invite_users: { emails: [spec.email], send_invite_emails: target.sendInviteEmails, ...(named.length ? { group_ids: named.map(([, id]) => id) } : {}) },
       });
-    let groups = await resolve(false);
     let result;
     try {
       result = await invite(groups);
     } catch (e) {
+      // A remembered id the API rejects (a group deleted and re-created by hand): invite without groups.
       if (!(e instanceof BraintrustApiError) || e.status === undefined || e.status >= 500 || e.status === 429 || groups.length === 0) throw e;
-      groups = await resolve(true);
+      for (const [name] of groups) known.forget(name);
+      groups = [];
       result = await invite(groups);
     }
     const groupNames = groups.map(([name]) => name);

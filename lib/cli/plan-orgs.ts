@@ -15,7 +15,7 @@ export interface PlannedOrgs {
 }
 
 /** Synthesizes every stack, then `terraform init` and `plan -out` for the selected orgs, reporting progress on stderr. */
-export async function planOrgs(io: Io, selection: Selection, executionId: string): Promise<PlannedOrgs> {
+export async function planOrgs(io: Io, selection: Selection, executionId: string, options: { text?: boolean } = {}): Promise<PlannedOrgs> {
   const { loaded, aliases } = selection;
   const terraformEnv = { ...io.env, [ENV.executionId]: executionId };
   const started = Date.now();
@@ -27,7 +27,7 @@ export async function planOrgs(io: Io, selection: Selection, executionId: string
   for (const alias of aliases) {
     io.err(`${alias}: terraform init and plan...`);
     await init(synth.stackDirs[alias], terraformEnv);
-    plans[alias] = await plan(synth.stackDirs[alias], terraformEnv);
+    plans[alias] = await plan(synth.stackDirs[alias], terraformEnv, undefined, options);
   }
   const report = buildPlanReport(
     aliases.map((alias) => {

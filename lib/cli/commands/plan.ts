@@ -32,7 +32,7 @@ ${optionLines([
     const selection = selectOrgs(io, values.config as string | undefined, values.org as string[] | undefined);
     const record = new RunRecord("plan", [...argv], selection.loaded);
     try {
-      const { report, plans } = await planOrgs(io, selection, record.executionId);
+      const { report, plans } = await planOrgs(io, selection, record.executionId, { text: values.verbose === true });
       record.planned(report);
       if (values.json) io.out(JSON.stringify({ execution_id: record.executionId, ...report }, null, 2));
       else {

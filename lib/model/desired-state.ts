@@ -2,7 +2,8 @@ import type { AttributeCondition, GroupAssignmentConfig, GroupMapping, ProjectMa
 import type { OktaSnapshot } from "../okta/read-directory";
 import type { OktaGroup, OktaUser } from "../okta/okta-client";
 import { globMatch } from "../../providers/braintrust/policy";
-import { BUILT_IN_GROUPS, grantKey, type AclSpec, type GroupMembersSpec, type RoleSettingsSpec } from "../../providers/braintrust/contract";
+import { BUILT_IN_GROUPS, grantKey, type AclSpec, type GroupMembersSpec, type MembersSpec, type RoleSettingsSpec } from "../../providers/braintrust/contract";
+import { autoShards, shardOf } from "../stacks/shard";
 
 export type MembershipMode = "managed" | "authoritative";
 
@@ -396,6 +397,47 @@ export function groupMembersSpecs(
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The org's `members` instances: members in buckets of about 50, so that Terraform handles 200
+ * instances for 10,000 people. A member stays in the bucket state has them in (a move would read as
+ * leaving one bucket and joining another); a new one goes to the bucket their email hashes to. An
+ * unchanged bucket keeps its spec from state; a changed one carries the members last applied
+ * (`previous`: for a tainted instance, those before its failed attempt). `reasons` are why each
+ * leaver leaves, regrouped by the bucket whose create removes them.
+ */
+export function memberBuckets(
+  org: Pick<DesiredOrg, "members" | "oktaIds">,
+  inState: ReadonlyMap<string, { readonly spec: MembersSpec; readonly tainted: boolean }>,
+  reasons: Readonly<Record<string, string>> = {},
+): { specs: MembersSpec[]; superseded: Set<string>; reasonsByBucket: Map<string, Record<string, string>> } {
+  const placed = new Map<string, string>();
+  for (const [bucket, { spec }] of inState) for (const email of spec.members) placed.set(email, bucket);
+  const n = autoShards(Math.max(org.members.length, placed.size));
+  const byBucket = new Map<string, string[]>([...inState.keys()].map((b) => [b, []]));
+  for (const email of org.members) {
+    const bucket = placed.get(email) ?? `m${String(shardOf(email, n)).padStart(4, "0")}`;
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), email]);
+  }
+  const specs: MembersSpec[] = [];
+  const superseded = new Set<string>();
+  const reasonsByBucket = new Map<string, Record<string, string>>();
+  for (const [bucket, emails] of [...byBucket].sort(([a], [b]) => compare(a, b))) {
+    const members = emails.sort(compare);
+    const okta_ids = Object.fromEntries(members.filter((e) => org.oktaIds[e]).map((e) => [e, org.oktaIds[e]]));
+    const old = inState.get(bucket);
+    if (old) {
+      superseded.add(bucket);
+      const wanted = new Set(members);
+      const leaving = old.spec.members.filter((e) => !wanted.has(e) && reasons[e]);
+      if (leaving.length) reasonsByBucket.set(bucket, Object.fromEntries(leaving.map((e) => [e, reasons[e]])));
+    }
+    if (old && sameList(old.spec.members, members) && JSON.stringify(old.spec.okta_ids ?? {}) === JSON.stringify(okta_ids)) specs.push(old.spec);
+    else if (old) specs.push({ bucket, members, okta_ids, previous: [...(old.tainted ? (old.spec.previous ?? []) : old.spec.members)] });
+    else specs.push({ bucket, members, okta_ids });
+  }
+  return { specs, superseded, reasonsByBucket };
 }
 
 export type RemovalReason = "deactivated" | "suspended" | "deleted" | "unmapped" | "email_changed";

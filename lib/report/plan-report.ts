@@ -132,23 +132,34 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
     instances[c.action] += 1;
     // A replaced instance is a retry of a failed create, except for the kinds whose spec changes on
     // purpose (a group's members, a follow-up's attempt, an eviction's round).
-    const purposeful = c.kind === "invite_followup" || c.kind === "group_member_eviction" || (c.kind === "group_members" && c.reason !== "replace_because_tainted");
+    const purposeful =
+      c.kind === "invite_followup" || c.kind === "group_member_eviction" || ((c.kind === "group_members" || c.kind === "members") && c.reason !== "replace_because_tainted");
     if (c.action === "replace" && !purposeful) {
       r.retries.push({ kind: c.kind, key: c.kind === "group_settings" || c.kind === "role_settings" ? settingsName(c.key) : c.key });
       continue;
     }
     switch (c.kind) {
-      case "member": {
-        const oktaId = (c.action === "create" ? c.after : c.before)?.okta_user_id;
-        if (c.action === "create") {
-          r.users.invite.push(c.key);
-          if (typeof oktaId === "string") arriving.set(oktaId, c.key);
-          break;
+      case "members": {
+        // One instance per bucket of members: invited are those not in the members last applied,
+        // leaving are those last applied and no longer there.
+        const after: string[] = c.action === "delete" ? [] : (c.after?.members ?? []);
+        const settled: string[] = c.action === "delete" ? (c.before?.members ?? []) : (c.after?.previous ?? []);
+        const had = new Set(settled);
+        const keeps = new Set(after);
+        for (const email of after) {
+          if (had.has(email)) continue;
+          r.users.invite.push(email);
+          const oktaId = c.after?.okta_ids?.[email];
+          if (typeof oktaId === "string") arriving.set(oktaId, email);
         }
-        if (typeof oktaId === "string") leaving.set(oktaId, c.key);
-        if (reasons[c.key]) r.users.reasons[c.key] = reasons[c.key];
-        const decision = memberDecision(removeExtra, policy, c.key, reasons[c.key]);
-        (decision === "remove" ? r.users.remove : decision === "protected" ? r.users.protected : r.users.retain).push(c.key);
+        for (const email of settled) {
+          if (keeps.has(email)) continue;
+          const oktaId = c.before?.okta_ids?.[email];
+          if (typeof oktaId === "string") leaving.set(oktaId, email);
+          if (reasons[email]) r.users.reasons[email] = reasons[email];
+          const decision = memberDecision(removeExtra, policy, email, reasons[email]);
+          (decision === "remove" ? r.users.remove : decision === "protected" ? r.users.protected : r.users.retain).push(email);
+        }
         break;
       }
       case "group": {
@@ -205,6 +216,7 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
   }
   const byKey = (a: Membership, b: Membership) => (a.group + "/" + a.email < b.group + "/" + b.email ? -1 : a.group + "/" + a.email > b.group + "/" + b.email ? 1 : 0);
   for (const list of [r.memberships.add, r.memberships.remove, r.memberships.protected]) list.sort(byKey);
+  for (const list of [r.users.invite, r.users.remove, r.users.retain, r.users.protected]) list.sort();
   const removals =
     r.users.remove.length + r.groups.delete.length + r.memberships.remove.length + r.memberships.evict.length + r.roles.delete.length + r.grants.remove.length;
   return { ...r, removals, instances, has_changes: changes.length > 0 || otherChanges > 0 };

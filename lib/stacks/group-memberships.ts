@@ -36,10 +36,10 @@ export class GroupMemberships extends Construct {
       instances: new Map(props.groupMembers.map((g) => [g.group, g])),
       dependsOn: props.dependsOn,
       // A destroy provisioner cannot tell a replacement from a removal; synth can, per block.
-      destroyEnvironment: (block) => {
+      blockEnvironment: (block) => {
         const placed = props.settings.placements?.get("group_members");
         const here = [...props.superseded].filter((group) => placed?.get(group) === block);
-        return here.length ? { [ENV.supersededGroups]: JSON.stringify(here) } : undefined;
+        return here.length ? { [ENV.superseded]: JSON.stringify(here) } : undefined;
       },
     });
     this.evictions = new HandlerInstances(this, "evictions", {

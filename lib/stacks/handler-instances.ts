@@ -24,8 +24,8 @@ export interface HandlerInstancesProps {
   readonly dependsOn?: readonly TerraformResource[];
   /** Extra environment for the create provisioner only (it may reference locals; destroy may not). */
   readonly createEnvironment?: Record<string, string>;
-  /** Extra environment for one block's destroy provisioner: literals only (DESIGN.md fact 4). */
-  readonly destroyEnvironment?: (block: string) => Record<string, string> | undefined;
+  /** Extra environment for one block's create and destroy provisioners: literals only (DESIGN.md fact 4). */
+  readonly blockEnvironment?: (block: string) => Record<string, string> | undefined;
 }
 
 /**
@@ -53,7 +53,8 @@ export class HandlerInstances extends Construct {
       [ENV.kind]: props.kind,
       [ENV.spec]: specRef,
       [ENV.target]: target,
-      ...(action === "create" ? props.createEnvironment : escapeDeep(props.destroyEnvironment?.(block) ?? {})),
+      ...(action === "create" ? props.createEnvironment : {}),
+      ...escapeDeep(props.blockEnvironment?.(block) ?? {}),
     });
 
     for (const [name, instances] of blocks) {

@@ -1,41 +1,43 @@
-import { TerraformLocal, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { ENV, type MemberSpec } from "../../providers/braintrust/contract";
+import { ENV, type MembersSpec } from "../../providers/braintrust/contract";
 import type { HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
-import { escapeDeep } from "./terraform-escape";
 
 export interface OrgMembersProps {
-  /** Lower-cased email -> spec. */
-  readonly members: ReadonlyMap<string, MemberSpec>;
-  /** Why each member leaving the org leaves (members in state, not wanted): read by their destroy. */
-  readonly removalReasons: Readonly<Record<string, string>>;
-  /** Groups each member should be invited into (only read when the member is created). */
-  readonly inviteGroups: ReadonlyMap<string, readonly string[]>;
+  /** The member buckets: about 50 members each, by bucket name. */
+  readonly buckets: readonly MembersSpec[];
+  /** Buckets in state and still wanted: if Terraform destroys one, it is being replaced. */
+  readonly superseded: ReadonlySet<string>;
+  /** Why each member leaving the org leaves, by bucket: read by that bucket's create (or destroy). */
+  readonly removalReasons: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly settings: HandlerSettings;
-  /** Blocks to follow (none: an invitation names the groups that exist by then, the member lists do the rest). */
-  readonly dependsOn: readonly TerraformResource[];
 }
 
-/** Organization members, keyed by email: create invites, destroy removes (by policy). */
+/**
+ * Organization members, one instance per bucket (`members["m0042"]`): a member stays in their
+ * bucket, so a change touches one instance; create invites and removes (by policy), destroy removes.
+ */
 export class OrgMembers extends Construct {
   readonly members: HandlerInstances;
 
   constructor(scope: Construct, id: string, props: OrgMembersProps) {
     super(scope, id);
-    const local = new TerraformLocal(this, "invite_groups", escapeDeep(Object.fromEntries([...props.inviteGroups].map(([k, v]) => [k, [...v]]))));
-    local.overrideLogicalId("invite_groups");
     this.members = new HandlerInstances(this, "members", {
       ...props.settings,
-      kind: "member",
-      instances: props.members,
-      dependsOn: props.dependsOn,
-      destroyEnvironment: (block) => {
-        const placed = props.settings.placements?.get("member");
-        const here = Object.entries(props.removalReasons).filter(([email]) => placed?.get(email) === block);
-        return here.length ? { [ENV.removalReasons]: JSON.stringify(Object.fromEntries(here)) } : undefined;
+      kind: "members",
+      instances: new Map(props.buckets.map((b) => [b.bucket, b])),
+      // Literals per block (a destroy provisioner may not read locals): the buckets of this block
+      // being replaced, and why their leavers leave.
+      blockEnvironment: (block) => {
+        const placed = props.settings.placements?.get("members");
+        const here = (bucket: string) => placed?.get(bucket) === block;
+        const superseded = [...props.superseded].filter(here);
+        const reasons = Object.assign({}, ...[...props.removalReasons].filter(([bucket]) => here(bucket)).map(([, r]) => r));
+        return {
+          ...(superseded.length ? { [ENV.superseded]: JSON.stringify(superseded) } : {}),
+          ...(Object.keys(reasons).length ? { [ENV.removalReasons]: JSON.stringify(reasons) } : {}),
+        };
       },
-      createEnvironment: { [ENV.inviteGroups]: "${jsonencode(lookup(local.invite_groups, each.key, []))}" },
     });
   }
 }

@@ -1,8 +1,8 @@
 import { LocalBackend, TerraformStack } from "cdktf";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Construct } from "constructs";
-import type { EvictionSpec, GroupMembersSpec, InviteFollowupSpec, MemberSpec } from "../../providers/braintrust/contract";
-import { groupMembersSpecs, type DesiredOrg } from "../model/desired-state";
+import type { EvictionSpec, GroupMembersSpec, InviteFollowupSpec, MembersSpec } from "../../providers/braintrust/contract";
+import { groupMembersSpecs, memberBuckets, type DesiredOrg } from "../model/desired-state";
 import type { HandlerSettings } from "./common";
 import { Grants } from "./grants";
 import { GroupMemberships } from "./group-memberships";
@@ -16,8 +16,8 @@ export interface OrgStackProps {
   readonly evictions?: readonly EvictionSpec[];
   /** Why each member in state but no longer wanted leaves (for the removal policy at destroy). */
   readonly removalReasons?: Readonly<Record<string, string>>;
-  /** Specs of the member instances already in state: kept as they are, so they are never replaced. */
-  readonly memberSpecsInState?: ReadonlyMap<string, MemberSpec>;
+  /** The member buckets in state, by bucket. */
+  readonly membersInState?: ReadonlyMap<string, { readonly spec: MembersSpec; readonly tainted: boolean }>;
   /** The group_members instances in state, by group. */
   readonly groupMembersInState?: ReadonlyMap<string, { readonly spec: GroupMembersSpec; readonly tainted: boolean }>;
   readonly settings: HandlerSettings;
@@ -35,20 +35,15 @@ export class OrgStack extends TerraformStack {
 
     const groups = new PermissionGroups(this, "permission_groups", { groups: desired.groups, settings });
     const roles = new Roles(this, "roles", { roles: desired.roles, autoCreate: desired.autoCreateRoles, settings });
-    const inviteGroups = new Map<string, string[]>();
-    for (const m of desired.memberships) inviteGroups.set(m.email, [...(inviteGroups.get(m.email) ?? []), m.group]);
-    const memberSpecs = new Map<string, MemberSpec>(
-      desired.members.map((email) => [email, props.memberSpecsInState?.get(email) ?? { email, okta_user_id: desired.oktaIds[email] }]),
-    );
     // Members do not wait for groups: every depends_on costs Terraform's plan dearly at scale
-    // (measured at 10,000 users: first plan 85 s with it, 51 s without). An invitation names the
-    // groups that exist by then; the member lists, which wait for both, do the rest.
+    // (measured at 10,000 users: first plan 85 s with it, 51 s without). The member lists, which
+    // wait for both, make the memberships.
+    const buckets = memberBuckets(desired, props.membersInState ?? new Map(), props.removalReasons ?? {});
     const members = new OrgMembers(this, "org_members", {
-      members: memberSpecs,
-      removalReasons: props.removalReasons ?? {},
-      inviteGroups,
+      buckets: buckets.specs,
+      superseded: buckets.superseded,
+      removalReasons: buckets.reasonsByBucket,
       settings,
-      dependsOn: [],
     });
     const { specs, superseded } = groupMembersSpecs(desired, props.groupMembersInState ?? new Map());
     new GroupMemberships(this, "group_memberships", {

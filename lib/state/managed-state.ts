@@ -101,7 +101,7 @@ export function readManagedOrg(alias: string, stateFile: string, pendingDir: str
         continue;
       }
       const spec = specOf(instance.attributes);
-      if (kind === "member") members.add(key);
+      if (kind === "members") for (const email of spec?.members ?? []) members.add(email);
       else if (kind === "group") groupEntry(key);
       else if (kind === "group_settings") groupEntry(String(spec?.name ?? key)).description = spec?.description ?? null;
       else if (kind === "group_members") for (const email of spec?.members ?? []) memberships.push({ group: String(spec?.group ?? key), email });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { App } from "cdktf";
-import { membershipKey, type EvictionSpec, type GroupMembersSpec, type InviteFollowupSpec, type MemberSpec, type Target } from "../../providers/braintrust/contract";
+import { membershipKey, type EvictionSpec, type GroupMembersSpec, type InviteFollowupSpec, type MembersSpec, type Target } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
 import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
@@ -120,7 +120,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       evictions,
       removalReasons: reasons[org.alias],
       groupMembersInState,
-      memberSpecsInState: new Map([...(state.get("member") ?? [])].filter(([, i]) => i.spec?.email).map(([key, i]) => [key, i.spec as MemberSpec])),
+      membersInState: membersInState(state),
       statePath: relative(stackDir, paths.stateFile),
       settings: {
         shards: config.terraform.shards_per_kind,
@@ -133,6 +133,13 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   }
   app.synth();
   return { desired, oktaCalls: okta.calls, oktaStats, braintrustCalls: bt.calls, removalReasons: reasons, stackDirs };
+}
+
+/** The member buckets in one org's state, by bucket. */
+function membersInState(state: ReadonlyMap<string, ReadonlyMap<string, StateInstance>>): Map<string, { spec: MembersSpec; tainted: boolean }> {
+  return new Map(
+    [...(state.get("members") ?? [])].filter(([, i]) => Array.isArray(i.spec?.members)).map(([bucket, i]) => [bucket, { spec: i.spec as MembersSpec, tainted: i.tainted }]),
+  );
 }
 
 /**
@@ -170,7 +177,8 @@ async function leaverReasons(
   const leaversByOrg = new Map(
     desired.orgs.map((org) => {
       const wanted = new Set(org.members);
-      return [org.alias, [...(inState.get(org.alias)?.get("member")?.keys() ?? [])].filter((email) => !wanted.has(email))];
+      const inBuckets = [...membersInState(inState.get(org.alias) ?? new Map()).values()].flatMap(({ spec }) => spec.members);
+      return [org.alias, inBuckets.filter((email) => !wanted.has(email))];
     }),
   );
   const lookups = [...new Set([...leaversByOrg.values()].flat())].filter((email) => !known.has(email));
@@ -180,8 +188,8 @@ async function leaverReasons(
   });
   const reasons: Record<string, Record<string, RemovalReason>> = {};
   for (const [alias, leavers] of leaversByOrg) {
-    const specs = inState.get(alias)?.get("member");
-    const oktaIds = Object.fromEntries(leavers.map((email) => [email, specs?.get(email)?.spec?.okta_user_id as string | undefined]));
+    const oktaIds: Record<string, string | undefined> = {};
+    for (const { spec } of membersInState(inState.get(alias) ?? new Map()).values()) Object.assign(oktaIds, spec.okta_ids ?? {});
     reasons[alias] = removalReasons(config, snapshot, leavers, found, oktaIds);
   }
   return reasons;

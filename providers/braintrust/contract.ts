@@ -5,19 +5,24 @@
  */
 
 /** Every resource kind the stacks emit, in dependency order (a kind depends on the ones before it). */
-export const KINDS = ["group", "group_settings", "role", "role_settings", "member", "group_members", "group_member_eviction", "invite_followup", "acl"] as const;
+export const KINDS = ["group", "group_settings", "role", "role_settings", "members", "group_members", "group_member_eviction", "invite_followup", "acl"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export type Action = "create" | "destroy";
 
 /**
- * Spec of a `member` instance: identity (lower-cased email), and the Okta user id it came from, so
- * that a plan can show an email change as that person leaving under the old email and arriving
- * under the new. (Instances made before the id was recorded keep their spec.)
+ * Spec of a `members` instance: the org members of one bucket (about 50 lower-cased emails, a
+ * member stays in their bucket for good), with the Okta user id of each, so that a plan can show an
+ * email change as that person leaving under the old email and arriving under the new. A change
+ * replaces the instance: its create invites `members` not in `previous` (the bucket's members as
+ * last applied, from state) and removes `previous` ones no longer wanted; the replaced instance's
+ * destroy does nothing.
  */
-export interface MemberSpec {
-  readonly email: string;
-  readonly okta_user_id?: string;
+export interface MembersSpec {
+  readonly bucket: string;
+  readonly members: readonly string[];
+  readonly okta_ids?: Readonly<Record<string, string>>;
+  readonly previous?: readonly string[];
 }
 
 /** Spec of a `group` instance: identity only (the Braintrust group name). */
@@ -102,7 +107,7 @@ export interface SpecOf {
   group_settings: GroupSettingsSpec;
   role: RoleSpec;
   role_settings: RoleSettingsSpec;
-  member: MemberSpec;
+  members: MembersSpec;
   group_members: GroupMembersSpec;
   group_member_eviction: EvictionSpec;
   invite_followup: InviteFollowupSpec;
@@ -166,12 +171,10 @@ export const ENV = {
   kind: "OBSYNC_KIND",
   spec: "OBSYNC_SPEC",
   target: "OBSYNC_TARGET",
-  /** member create only: JSON array of the group names the invitee should land in. */
-  inviteGroups: "OBSYNC_INVITE_GROUPS",
-  /** member destroy only: JSON object, identity -> why they leave (deactivated, suspended, deleted, unmapped). */
+  /** members only: JSON object, identity -> why they leave (deactivated, suspended, deleted, unmapped, email_changed). */
   removalReasons: "OBSYNC_REMOVAL_REASONS",
-  /** group_members destroy only: JSON array of the groups whose instance is replaced, not dropped (their destroy does nothing). */
-  supersededGroups: "OBSYNC_SUPERSEDED",
+  /** members and group_members destroy only: JSON array of the keys whose instance is replaced, not dropped (their destroy does nothing). */
+  superseded: "OBSYNC_SUPERSEDED",
   /** role create only: "false" when auto_create_roles is off (a missing role is then an error). */
   autoCreateRoles: "OBSYNC_AUTO_CREATE_ROLES",
   /** Set by the CLI so that every handler call of one run shares an execution id. */

@@ -15,7 +15,7 @@ import { structuredHttpLog } from "../../lib/log/structured-log";
 import type { KindHandler, Outcome } from "./kinds/kind-handler";
 import { group } from "./kinds/group";
 import { groupSettings } from "./kinds/group-settings";
-import { member } from "./kinds/member";
+import { members } from "./kinds/members";
 import { groupMemberEviction, groupMembers, inviteFollowup } from "./kinds/group-member";
 import { role, roleSettings } from "./kinds/role";
 import { acl } from "./kinds/acl";
@@ -26,7 +26,7 @@ const HANDLERS = {
   group_settings: groupSettings,
   role,
   role_settings: roleSettings,
-  member,
+  members,
   group_members: groupMembers,
   group_member_eviction: groupMemberEviction,
   invite_followup: inviteFollowup,
@@ -38,9 +38,8 @@ export interface Invocation {
   readonly kind: Kind;
   readonly spec: Record<string, unknown>;
   readonly target: Target;
-  readonly inviteGroups: string[];
   readonly removalReasons: Record<string, string>;
-  readonly supersededGroups?: string[];
+  readonly superseded?: string[];
   readonly executionId: string;
 }
 
@@ -54,10 +53,9 @@ export function readInvocation(env: NodeJS.ProcessEnv): Invocation {
   if (!KINDS.includes(kind)) throw new InvocationError(`${ENV.kind} must be one of ${KINDS.join(", ")}, got ${JSON.stringify(kind ?? null)}`);
   const spec = parseJson(env, ENV.spec) as Record<string, unknown>;
   const target = parseJson(env, ENV.target) as Target;
-  const inviteGroups = env[ENV.inviteGroups] ? (parseJson(env, ENV.inviteGroups) as string[]) : [];
   const removalReasons = env[ENV.removalReasons] ? (parseJson(env, ENV.removalReasons) as Record<string, string>) : {};
-  const supersededGroups = env[ENV.supersededGroups] ? (parseJson(env, ENV.supersededGroups) as string[]) : [];
-  return { action, kind, spec, target, inviteGroups, removalReasons, supersededGroups, executionId: env[ENV.executionId] || "unset" };
+  const superseded = env[ENV.superseded] ? (parseJson(env, ENV.superseded) as string[]) : [];
+  return { action, kind, spec, target, removalReasons, superseded, executionId: env[ENV.executionId] || "unset" };
 }
 
 function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
@@ -71,7 +69,7 @@ function parseJson(env: NodeJS.ProcessEnv, name: string): unknown {
 }
 
 function keyOf(kind: Kind, spec: Record<string, unknown>): string {
-  if (kind === "member") return String(spec.email);
+  if (kind === "members") return String(spec.bucket);
   if (kind === "group" || kind === "group_settings" || kind === "role" || kind === "role_settings") return String(spec.name);
   if (kind === "group_members") return String(spec.group);
   if (kind === "acl") return grantKey(spec as unknown as AclSpec);
@@ -96,9 +94,8 @@ export async function handle(inv: Invocation, env: NodeJS.ProcessEnv, log: (line
       groupIds: new GroupIds(target.idsDir),
       roleIds: new GroupIds(join(target.idsDir, "roles")),
       ownership: new Ownership(target.ownedDir),
-      inviteGroups: inv.inviteGroups,
       removalReasons: inv.removalReasons,
-      supersededGroups: inv.supersededGroups ?? [],
+      superseded: inv.superseded ?? [],
       autoCreateRoles: env[ENV.autoCreateRoles] !== "false",
       log,
     };

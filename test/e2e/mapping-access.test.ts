@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OrgPlanReport, PlanReport } from "../../lib/report/plan-report";
 import { startServers, type LocalServers } from "../support/servers";
 import { runCli } from "../support/cli";
-import { Workspace } from "../support/workspace";
+import { memberOutcomes, Workspace } from "../support/workspace";
 
 const ACME = "Acme";
 /** Members and invitees (this server makes invitees users at once, so they can join groups). */
@@ -199,8 +199,11 @@ describe("mapping access: the README example, applied with the real terraform", 
     // Adopted, so its description followed Okta's; it outlives the Okta group because the tool did not create it.
     expect(acme.groups["okta-ml-infra"]).toEqual({ description: "Infrastructure", members: [] });
     expect(acme.groups.Viewers.members).toEqual(["alice@example.com", "carol@example.com", "chair@board.acme.example"]);
-    const destroyed = ws.auditEvents().filter((e) => e.kind === "member" && e.action === "destroy");
-    expect(Object.fromEntries(destroyed.map((e) => [e.key, e.outcome]))).toEqual({ "bob@example.com": "retained", "chair@board.acme.example": "protected", "dave@example.com": "removed" });
+    expect(memberOutcomes(ws.auditEvents())).toEqual({
+      "bob@example.com": { outcome: "retained", org: "acme", reason: "unmapped" },
+      "chair@board.acme.example": { outcome: "protected", org: "acme", reason: "deactivated" },
+      "dave@example.com": { outcome: "removed", org: "acme", reason: "deactivated" },
+    });
     expect((await cli("plan")).code).toBe(0);
   });
 

@@ -129,7 +129,7 @@ describe("the local Braintrust server: roles, projects and ACLs", () => {
         timeoutMs: 5000,
       };
       const run = (action: "create" | "destroy", kind: Kind, spec: Record<string, unknown>) =>
-        handle({ action, kind, spec, target, inviteGroups: [], removalReasons: {}, executionId: "t" }, { KEY: "key" }, () => undefined);
+        handle({ action, kind, spec, target, removalReasons: {}, executionId: "t" }, { KEY: "key" }, () => undefined);
       for (const kind of ["group", "role"] as const) {
         expect(await run("create", kind, { name: "ml" })).toMatchObject({ outcome: "created" });
         expect(await run("destroy", kind, { name: "ml" })).toMatchObject({ outcome: "deleted" });

@@ -57,17 +57,34 @@ export class Workspace {
 }
 
 /**
- * `action kind key` lines, for exact comparisons of a plan. A group's members instance reads as
- * the memberships it adds and takes out (`create group_member ml/ann@x`), as the plan report
- * reads it; other instances as themselves.
+ * `action kind key` lines, for exact comparisons of a plan. Instances that hold lists (a bucket of
+ * members, a group's members) read as the people they add and take out (`create member ann@x`,
+ * `delete group_member ml/ann@x`), as the plan report reads them; other instances as themselves.
  */
 export function lines(changes: readonly PlannedChange[]): string[] {
-  const report = buildOrgReport({ alias: "-", changes: changes.filter((c) => c.kind === "group_members"), removeExtra: true });
-  const memberships = [
+  const lists = (c: PlannedChange) => c.kind === "group_members" || c.kind === "members";
+  const report = buildOrgReport({ alias: "-", changes: changes.filter(lists), removeExtra: true });
+  const people = [
+    ...report.users.invite.map((e) => `create member ${e}`),
+    ...[...report.users.remove, ...report.users.retain, ...report.users.protected].map((e) => `delete member ${e}`),
     ...report.memberships.add.map((m) => `create group_member ${m.group}/${m.email}`),
     ...report.memberships.remove.map((m) => `delete group_member ${m.group}/${m.email}`),
-    ...report.retries.map((r) => `replace group_members ${r.key}`),
+    ...report.retries.map((r) => `replace ${r.kind} ${r.key}`),
   ];
-  const others = changes.filter((c) => c.kind !== "group_members").map((c) => `${c.action} ${c.kind} ${c.kind === "group_settings" ? settingsName(c.key) : c.key}`);
-  return [...others, ...memberships].sort();
+  const others = changes.filter((c) => !lists(c)).map((c) => `${c.action} ${c.kind} ${c.kind === "group_settings" ? settingsName(c.key) : c.key}`);
+  return [...others, ...people].sort();
+}
+
+/** What happened to each member who left, from the audit events of the member buckets: outcome, org and reason. */
+export function memberOutcomes(events: readonly AuditEvent[]): Record<string, { outcome: string; org: string; reason: string | null }> {
+  const out: Record<string, { outcome: string; org: string; reason: string | null }> = {};
+  for (const e of events) {
+    if (e.kind !== "members" || !e.success) continue;
+    const after = (e.after_state ?? {}) as { removed?: string[]; retained?: string[]; protected?: string[] };
+    const reasons = ((e.before_state ?? {}) as { reasons?: Record<string, string | null> }).reasons ?? {};
+    for (const outcome of ["removed", "retained", "protected"] as const) {
+      for (const email of after[outcome] ?? []) out[email] = { outcome, org: e.org, reason: reasons[email] ?? null };
+    }
+  }
+  return out;
 }

@@ -42,7 +42,7 @@ export const groupMembers: KindHandler<GroupMembersSpec> = {
   },
 
   async destroy(ctx, spec) {
-    if (ctx.supersededGroups.includes(spec.group)) return { outcome: "superseded" };
+    if (ctx.superseded.includes(spec.group)) return { outcome: "superseded" };
     for (const email of spec.members) clearPending(ctx.target.pendingDir, spec.group, email);
     const leaving = spec.members.filter((e) => !isProtected(ctx.target.policy, e));
     const users = leaving.length ? await ctx.client.findUsersByEmail(leaving) : new Map();

@@ -13,13 +13,11 @@ export interface KindContext {
   readonly roleIds: GroupIds;
   /** What this tool created (it deletes only those). */
   readonly ownership: Ownership;
-  /** member create only: the group names the invitee should land in. */
-  readonly inviteGroups: readonly string[];
   /** role create only: whether a missing role may be created (auto_create_roles). */
   readonly autoCreateRoles: boolean;
-  /** group_members destroy only: groups whose instance is replaced rather than dropped. */
-  readonly supersededGroups: readonly string[];
-  /** member destroy only: why each leaving member leaves. */
+  /** members and group_members destroy only: keys whose instance is replaced rather than dropped. */
+  readonly superseded: readonly string[];
+  /** members only: why each leaving member leaves. */
   readonly removalReasons: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
 }

@@ -36,7 +36,7 @@ describe("plan, apply, show and status, driven as a user would", () => {
     const verbose = await runCli(box.ws, ["plan", "--org", "acme", "--verbose"]);
     expect(verbose.code).toBe(2);
     expect(verbose.stdout.startsWith(ACME_PLAN + "--- terraform plan: acme ---\n")).toBe(true);
-    expect(verbose.stdout).toContain("Plan: 17 to add, 0 to change, 0 to destroy."); // 8 instances and the 9 <kind>_ready barriers
+    expect(verbose.stdout).toContain("Plan: 16 to add, 0 to change, 0 to destroy."); // 7 instances and the 9 <kind>_ready barriers
 
     const json = await runCli(box.ws, ["plan", "--json"]);
     expect(json.code).toBe(2);
@@ -62,10 +62,10 @@ describe("plan, apply, show and status, driven as a user would", () => {
     const applied = await runCli(box.ws, ["apply", "--auto-approve", "--max-concurrent", "3"]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain(ACME_PLAN.trim());
-    expect(applied.stdout).toMatch(/^acme +applied +8\/8 +0 +\d+\.\d s$/m);
-    expect(applied.stdout).toMatch(/^research +applied +8\/8 +0 +\d+\.\d s$/m);
-    expect(applied.stderr).toContain("acme: applying 8 instance changes (parallelism 3)...");
-    expect(applied.stderr).toContain("acme: 8/8 instances done (100%)");
+    expect(applied.stdout).toMatch(/^acme +applied +7\/7 +0 +\d+\.\d s$/m);
+    expect(applied.stdout).toMatch(/^research +applied +7\/7 +0 +\d+\.\d s$/m);
+    expect(applied.stderr).toContain("acme: applying 7 instance changes (parallelism 3)...");
+    expect(applied.stderr).toContain("acme: 7/7 instances done (100%)");
     expect(box.servers.braintrust.view("Acme").groups["ml-team"].members).toEqual(["alice@example.com"]);
 
     // One execution id joins the CLI's run summary and every handler call it caused.
@@ -73,23 +73,23 @@ describe("plan, apply, show and status, driven as a user would", () => {
     const summaryFile = join(box.ws.dir, "logs", "audit", `summary-${executionId}.json`);
     const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as RunSummary;
     const events = box.ws.auditEvents().filter((e) => e.execution_id === executionId);
-    expect(events).toHaveLength(16);
+    expect(events).toHaveLength(14);
     expect(summary).toMatchObject({
       command: "apply",
       result: "applied",
-      total_events: 16,
-      success_events: 16,
+      total_events: 14,
+      success_events: 14,
       error_events: 0,
-      operations: { create: 16 },
-      resource_types: { group: 4, group_settings: 4, member: 4, group_members: 4 },
-      organizations: { acme: { succeeded: 8, failed: 0 }, research: { succeeded: 8, failed: 0 } },
-      orgs: { acme: { result: "applied", planned: { create: 8, delete: 0, replace: 0 }, removals: 0 } },
+      operations: { create: 14 },
+      resource_types: { group: 4, group_settings: 4, members: 2, group_members: 4 },
+      organizations: { acme: { succeeded: 7, failed: 0 }, research: { succeeded: 7, failed: 0 } },
+      orgs: { acme: { result: "applied", planned: { create: 7, delete: 0, replace: 0 }, removals: 0 } },
       errors: [],
     });
     expect(summary.api_calls).toBe(events.reduce((n, e) => n + e.api_calls, 0));
     // At most 2 Braintrust calls per created instance (group ids are remembered between calls).
     expect(Math.max(...events.map((e) => e.api_calls))).toBe(2);
-    expect(summary.api_calls).toBe(28); // 4 groups x 2 (lookup, create) + 4 settings x 2 + 4 members x 1 + 4 group member lists x 2 (one user lookup, one PATCH)
+    expect(summary.api_calls).toBe(26); // 4 groups x 2 (lookup, create) + 4 settings x 2 + 2 member buckets x 1 + 4 group member lists x 2 (one user lookup, one PATCH)
 
     const again = await runCli(box.ws, ["plan"]);
     expect(again.code).toBe(0);
@@ -129,7 +129,7 @@ describe("plan, apply, show and status, driven as a user would", () => {
     const rows = status.stdout.trim().split("\n");
     expect(rows[0]).toMatch(/^WHEN \(UTC\) +COMMAND +RESULT +ORGS +DONE +FAILED +TOOK +EXECUTION$/);
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +apply +applied +acme:applied research:applied +16 +0 +\d+\.\d s +\S+$/);
+    expect(rows[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +apply +applied +acme:applied research:applied +14 +0 +\d+\.\d s +\S+$/);
     expect(existsSync(join(box.ws.dir, "logs", "audit"))).toBe(true);
   });
 });

@@ -17,9 +17,8 @@ const MIXED: PlannedChange[] = [
   change("group_settings", "new-team#0a1b2c3d", "create"),
   change("group_settings", "ml/ops#11111111", "delete"),
   change("group_settings", "ml/ops#22222222", "create"),
-  change("member", "ann@x.example", "create"),
-  change("member", "ben@x.example", "delete"),
-  change("member", "cat@x.example", "replace"),
+  change("members", "m0001", "replace", { reason: "replace_because_cannot_update", before: { bucket: "m0001", members: ["ben@x.example"] }, after: { bucket: "m0001", members: ["ann@x.example"], previous: ["ben@x.example"] } }),
+  change("members", "m0002", "replace", { reason: "replace_because_tainted", before: { bucket: "m0002", members: ["cat@x.example"] }, after: { bucket: "m0002", members: ["cat@x.example"] } }),
   change("group_members", "ml/ops", "replace", { reason: "replace_because_cannot_update", before: { group: "ml/ops", members: ["zed@x.example"] }, after: { group: "ml/ops", members: ["ann@x.example", "zed@x.example"], previous: ["zed@x.example"] } }),
   change("group_members", "old-team", "delete", { before: { group: "old-team", members: ["ben@x.example"] } }),
   change("invite_followup", "ml/ops/dan@x.example", "replace"),
@@ -35,9 +34,9 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     // Group names may hold "/": the email after the last "/" is the member.
     expect(r.memberships).toEqual({ add: [{ group: "ml/ops", email: "ann@x.example" }], remove: [{ group: "old-team", email: "ben@x.example" }], evict: [], protected: [] });
     expect(r.pending_checks).toEqual([{ group: "ml/ops", email: "dan@x.example" }]);
-    expect(r.retries).toEqual([{ kind: "member", key: "cat@x.example" }]);
+    expect(r.retries).toEqual([{ kind: "members", key: "m0002" }]);
     expect(r.removals).toBe(3);
-    expect(r.instances).toEqual({ create: 4, delete: 5, replace: 3 });
+    expect(r.instances).toEqual({ create: 3, delete: 4, replace: 4 });
     expect(summaryLine(r)).toBe(
       "1 member to invite, 1 member to remove, 1 group to create, 1 group to update, 1 group to delete, 1 membership to add, 1 membership to remove, 1 pending invitee to check, 1 failed change to retry",
     );
@@ -97,7 +96,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
     expect(text).toContain("  Members to remove (1):");
     expect(text).toContain("    - ben@x.example");
     expect(text).toContain("    + ml/ops ← ann@x.example");
-    expect(text).toContain("    ↻ member cat@x.example");
+    expect(text).toContain("    ↻ members m0002");
     expect(text.at(-1)).toBe(
       "Removal guard: acme would lose 3 members, groups, memberships, roles or grants, more than safety.max_removals (2). apply will stop unless run with --allow-mass-removal.",
     );
@@ -105,7 +104,7 @@ describe("the plan report (changes in Braintrust's terms)", () => {
 
   it("Markdown escapes hostile names and folds long lists", () => {
     const hostile = "<img src=x onerror=alert(1)>|`rm -rf`*_[x](y)";
-    const many = Array.from({ length: 20 }, (_, i) => change("member", `u${String(i).padStart(2, "0")}@x.example`, "create"));
+    const many = [change("members", "m0000", "create", { after: { bucket: "m0000", members: Array.from({ length: 20 }, (_, i) => `u${String(i).padStart(2, "0")}@x.example`) } })];
     const report = buildPlanReport([{ alias: "acme", changes: [change("group", hostile, "create"), ...many], removeExtra: false }], 10);
     const text = planMarkdown(report, { executionId: "20261204T000000Z-abcdef", when: new Date("2026-12-04T00:00:00Z") });
     expect(text).toContain("- ➕ &lt;img src=x onerror=alert(1)&gt;\\|\\`rm -rf\\`\\*\\_\\[x\\](y)");

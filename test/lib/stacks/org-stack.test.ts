@@ -53,7 +53,7 @@ describe("the org stack", () => {
     const names = Object.keys(json.resource.terraform_data).sort();
     const blocks = names.filter((n) => !n.endsWith("_ready"));
     expect(blocks).toHaveLength(9 * 4);
-    expect(blocks).toContain("member_0");
+    expect(blocks).toContain("members_0");
     expect(blocks).toContain("invite_followup_3");
     for (const name of blocks) expect(json.resource.terraform_data[name].for_each).toBe(`\${local.${name}}`);
     // One barrier per kind, depending on each of its blocks; later kinds depend on barriers only.
@@ -64,15 +64,16 @@ describe("the org stack", () => {
       "group_ready",
       "group_settings_ready",
       "invite_followup_ready",
-      "member_ready",
+      "members_ready",
       "role_ready",
       "role_settings_ready",
     ]);
-    expect(json.resource.terraform_data.member_ready.depends_on).toEqual([0, 1, 2, 3].map((i) => `terraform_data.member_${i}`));
-    expect(json.resource.terraform_data.member_ready.provisioner).toBeUndefined();
-    const memberLocals = [0, 1, 2, 3].map((i) => json.locals[`member_${i}`]);
-    expect(Object.assign({}, ...memberLocals)).toEqual({ "a@x.com": { email: "a@x.com", okta_user_id: "00u1" }, "b@x.com": { email: "b@x.com", okta_user_id: "00u2" } });
-    expect(json.locals[`member_${shardOf("a@x.com", 4)}`]).toHaveProperty(["a@x.com"]);
+    expect(json.resource.terraform_data.members_ready.depends_on).toEqual([0, 1, 2, 3].map((i) => `terraform_data.members_${i}`));
+    expect(json.resource.terraform_data.members_ready.provisioner).toBeUndefined();
+    // Members in buckets (one instance per about 50), each bucket in the block its name hashes to.
+    const memberLocals = [0, 1, 2, 3].map((i) => json.locals[`members_${i}`]);
+    expect(Object.assign({}, ...memberLocals)).toEqual({ m0000: { bucket: "m0000", members: ["a@x.com", "b@x.com"], okta_ids: { "a@x.com": "00u1", "b@x.com": "00u2" } } });
+    expect(json.locals[`members_${shardOf("m0000", 4)}`]).toHaveProperty(["m0000"]);
     expect(json.terraform.backend.local.path).toBe("../../../state/acme.tfstate");
   });
 
@@ -85,17 +86,15 @@ describe("the org stack", () => {
 
   it("runs the handler on create and destroy with the spec from self and the target as a literal holding only the key's variable name", () => {
     const json = synth("terraform_data");
-    const block = json.resource.terraform_data.member_0;
+    const block = json.resource.terraform_data.members_0;
     expect(block.triggers_replace).toBe("${each.value}");
     const [create, destroy] = block.provisioner.map((p: any) => p["local-exec"]);
     expect(create.command).toBe("node '/p/handler.js'");
-    expect(create.environment).toMatchObject({ OBSYNC_ACTION: "create", OBSYNC_KIND: "member", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" });
-    expect(create.environment.OBSYNC_INVITE_GROUPS).toBe("${jsonencode(lookup(local.invite_groups, each.key, []))}");
+    expect(create.environment).toMatchObject({ OBSYNC_ACTION: "create", OBSYNC_KIND: "members", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" });
     expect(destroy).toMatchObject({ when: "destroy", environment: { OBSYNC_ACTION: "destroy", OBSYNC_SPEC: "${jsonencode(self.triggers_replace)}" } });
-    expect(destroy.environment.OBSYNC_INVITE_GROUPS).toBeUndefined();
     expect(JSON.parse(destroy.environment.OBSYNC_TARGET)).toEqual(target);
-    expect(json.resource.terraform_data.group_members_0.depends_on).toEqual(["terraform_data.group_ready", "terraform_data.member_ready"]);
-    expect(json.resource.terraform_data.member_0.depends_on).toBeUndefined(); // members wait for nothing (plan time at scale)
+    expect(json.resource.terraform_data.group_members_0.depends_on).toEqual(["terraform_data.group_ready", "terraform_data.members_ready"]);
+    expect(json.resource.terraform_data.members_0.depends_on).toBeUndefined(); // members wait for nothing (plan time at scale)
   });
 
   it("emits the same shape with null_resource and the null provider", () => {

@@ -33,7 +33,7 @@ describe("reading what the tool manages from state", () => {
         version: 4,
         serial: 7,
         resources: [
-          { mode: "managed", type: "terraform_data", name: "member_00", instances: [inst("a@x.example", { email: "a@x.example" }), inst("b@x.example", { email: "b@x.example" }, "tainted")] },
+          { mode: "managed", type: "terraform_data", name: "members_00", instances: [inst("m0001", { bucket: "m0001", members: ["a@x.example"] }), inst("m0002", { bucket: "m0002", members: ["b@x.example"] }, "tainted")] },
           { mode: "managed", type: "terraform_data", name: "group_01", instances: [inst("ml", { name: "ml" })] },
           { mode: "managed", type: "null_resource", name: "group_settings_00", instances: [{ index_key: "ml#12345678", attributes: { triggers: { spec: JSON.stringify({ name: "ml", description: "ML team" }) } } }] },
           { mode: "managed", type: "terraform_data", name: "group_members_03", instances: [inst("ml", { group: "ml", members: ["a@x.example"], previous: ["gone@x.example"] })] },
@@ -48,7 +48,7 @@ describe("reading what the tool manages from state", () => {
       members: ["a@x.example"],
       groups: [{ name: "ml", description: "ML team", members: ["a@x.example"] }],
       memberships: 1,
-      failed: [{ kind: "member", key: "b@x.example" }],
+      failed: [{ kind: "members", key: "m0002" }],
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { MembersSpec } from "../contract";
 import { isNotFound } from "../client";
 import { memberDecision } from "../policy";
-import type { KindContext, KindHandler, Outcome } from "./kind-handler";
+import type { KindContext, KindHandler } from "./kind-handler";
 
 /**
  * Org members, one instance per bucket of about 50 (Terraform's cost is per instance): create
@@ -57,5 +57,3 @@ async function leave(ctx: KindContext, emails: readonly string[]) {
   }
   return out;
 }
-
-export type { Outcome };

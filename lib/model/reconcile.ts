@@ -58,6 +58,8 @@ export function evictionsFor(
 export function groupMembersSpecs(
   org: Pick<DesiredOrg, "groups" | "memberships">,
   inState: ReadonlyMap<string, { readonly spec: GroupMembersSpec; readonly tainted: boolean }>,
+  /** Memberships an older version applied one instance each (group -> emails): already there. */
+  legacy: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): { specs: GroupMembersSpec[]; superseded: Set<string> } {
   const byGroup = new Map<string, string[]>();
   for (const m of org.memberships) byGroup.set(m.group, [...(byGroup.get(m.group) ?? []), m.email]);
@@ -73,7 +75,10 @@ export function groupMembersSpecs(
       // A tainted instance may have done part of its work: what it was taking out is still ours to take out.
       const previous = new Set([...old.spec.members, ...(old.tainted ? (old.spec.previous ?? []) : [])]);
       specs.push({ group, members, previous: [...previous].sort(compare) });
-    } else if (members.length > 0) specs.push({ group, members });
+    } else if (members.length > 0) {
+      const applied = members.filter((e) => legacy.get(group)?.has(e));
+      specs.push(applied.length ? { group, members, previous: applied } : { group, members });
+    }
   }
   return { specs, superseded };
 }
@@ -94,6 +99,8 @@ export function memberBuckets(
   org: Pick<DesiredOrg, "members" | "oktaIds">,
   inState: ReadonlyMap<string, { readonly spec: MembersSpec; readonly tainted: boolean }>,
   reasons: Readonly<Record<string, string>> = {},
+  /** Members an older version applied one instance each: already invited. */
+  legacy: ReadonlySet<string> = new Set(),
 ): { specs: MembersSpec[]; superseded: Set<string>; reasonsByBucket: Map<string, Record<string, string>> } {
   const placed = new Map<string, string>();
   for (const [bucket, { spec }] of inState) for (const email of spec.members) placed.set(email, bucket);
@@ -118,7 +125,10 @@ export function memberBuckets(
     }
     if (old && sameList(old.spec.members, members) && JSON.stringify(old.spec.okta_ids ?? {}) === JSON.stringify(okta_ids)) specs.push(old.spec);
     else if (old) specs.push({ bucket, members, okta_ids, previous: [...(old.tainted ? (old.spec.previous ?? []) : old.spec.members)] });
-    else specs.push({ bucket, members, okta_ids });
+    else {
+      const applied = members.filter((e) => legacy.has(e));
+      specs.push(applied.length ? { bucket, members, okta_ids, previous: applied } : { bucket, members, okta_ids });
+    }
   }
   return { specs, superseded, reasonsByBucket };
 }

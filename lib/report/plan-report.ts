@@ -191,7 +191,8 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
         // One instance per group: the memberships it adds and takes out are the difference of its lists.
         const before: string[] = c.action === "create" ? [] : (c.before?.members ?? []);
         const after: string[] = c.action === "delete" ? [] : (c.after?.members ?? []);
-        const had = new Set(before);
+        // What was there: the list last applied, which a new list carries as `previous`.
+        const had = new Set<string>(c.action === "delete" ? before : (c.after?.previous ?? before));
         const keeps = new Set(after);
         const leaving = c.action === "delete" ? before : ((c.after?.previous ?? []) as string[]).filter((e) => !keeps.has(e));
         for (const email of after) if (!had.has(email)) r.memberships.add.push(membership(`${c.key}/${email}`));

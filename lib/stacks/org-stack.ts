@@ -3,6 +3,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Construct } from "constructs";
 import type { EvictionSpec, GroupMembersSpec, InviteFollowupSpec, MembersSpec } from "../../providers/braintrust/contract";
 import { groupMembersSpecs, memberBuckets, type DesiredOrg } from "../model/desired-state";
+import type { LegacyState } from "../state/managed-state";
 import type { HandlerSettings } from "./common";
 import { Grants } from "./grants";
 import { GroupMemberships } from "./group-memberships";
@@ -16,6 +17,8 @@ export interface OrgStackProps {
   readonly evictions?: readonly EvictionSpec[];
   /** Why each member in state but no longer wanted leaves (for the removal policy at destroy). */
   readonly removalReasons?: Readonly<Record<string, string>>;
+  /** What a version with one instance per member and per membership left in state (already applied). */
+  readonly legacy?: LegacyState;
   /** The member buckets in state, by bucket. */
   readonly membersInState?: ReadonlyMap<string, { readonly spec: MembersSpec; readonly tainted: boolean }>;
   /** The group_members instances in state, by group. */
@@ -38,14 +41,14 @@ export class OrgStack extends TerraformStack {
     // Members do not wait for groups: every depends_on costs Terraform's plan dearly at scale
     // (measured at 10,000 users: first plan 85 s with it, 51 s without). The member lists, which
     // wait for both, make the memberships.
-    const buckets = memberBuckets(desired, props.membersInState ?? new Map(), props.removalReasons ?? {});
+    const buckets = memberBuckets(desired, props.membersInState ?? new Map(), props.removalReasons ?? {}, props.legacy?.members);
     const members = new OrgMembers(this, "org_members", {
       buckets: buckets.specs,
       superseded: buckets.superseded,
       removalReasons: buckets.reasonsByBucket,
       settings,
     });
-    const { specs, superseded } = groupMembersSpecs(desired, props.groupMembersInState ?? new Map());
+    const { specs, superseded } = groupMembersSpecs(desired, props.groupMembersInState ?? new Map(), props.legacy?.memberships);
     new GroupMemberships(this, "group_memberships", {
       groupMembers: specs,
       superseded,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Kind } from "../../providers/braintrust/contract";
 import { readPending } from "../../providers/braintrust/pending";
-import type { Membership } from "../report/plan-report";
+import { parseMembership, type Membership } from "../report/plan-report";
 import { kindOfBlock, specOf } from "../terraform/terraform-runner";
 
 /** What the tool manages in one org now, as Terraform's state records it. */
@@ -45,12 +45,34 @@ export interface StateInstance {
   readonly tainted: boolean;
 }
 
-/** Per kind, every instance of this tool's blocks in a state file, by key. Empty without state. */
-export function readStateInstances(stateFile: string): Map<Kind, Map<string, StateInstance>> {
+/**
+ * What the version before member buckets and member lists left in state: one instance per member
+ * (`member_07["ada@x.example"]`) and per membership (`group_member_03["ml/ada@x.example"]`). Those
+ * blocks are gone from the configuration, so Terraform drops them without a destroy; the new
+ * buckets and lists treat these people as already applied, so the upgrade invites and adds nobody
+ * again and its plan reads as no change in Braintrust.
+ */
+export interface LegacyState {
+  readonly members: ReadonlySet<string>;
+  /** Group -> emails. */
+  readonly memberships: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Per kind, every instance of this tool's blocks in a state file, by key, and what an older version left. Empty without state. */
+export function readStateInstances(stateFile: string, legacy?: { members: Set<string>; memberships: Map<string, Set<string>> }): Map<Kind, Map<string, StateInstance>> {
   const byKind = new Map<Kind, Map<string, StateInstance>>();
   if (!existsSync(stateFile)) return byKind;
   for (const resource of readState(stateFile).resources ?? []) {
     const kind = resource.mode === "managed" ? kindOfBlock(resource.name) : undefined;
+    if (!kind && legacy && resource.mode === "managed") {
+      if (/^member_\d+$/.test(resource.name)) for (const i of resource.instances ?? []) legacy.members.add(String(i.index_key));
+      if (/^group_member_\d+$/.test(resource.name)) {
+        for (const i of resource.instances ?? []) {
+          const m = parseMembership(String(i.index_key));
+          legacy.memberships.set(m.group, (legacy.memberships.get(m.group) ?? new Set()).add(m.email));
+        }
+      }
+    }
     if (!kind) continue;
     const byKey = byKind.get(kind) ?? byKind.set(kind, new Map()).get(kind)!;
     for (const instance of resource.instances ?? []) {

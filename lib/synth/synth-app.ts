@@ -89,7 +89,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const oktaStats = { membersRead: 0, membersCached: 0 };
   const snapshot = await readDirectory(config, okta, { onProgress: log, cache, concurrency: config.okta.max_concurrency, stats: oktaStats });
   const aliases = Object.keys(config.braintrust_orgs).sort();
-  const inState = new Map(aliases.map((alias) => [alias, readStateInstances(orgPaths(loaded, alias).stateFile)]));
+  const legacy = new Map(aliases.map((alias) => [alias, { members: new Set<string>(), memberships: new Map<string, Set<string>>() }]));
+  const inState = new Map(aliases.map((alias) => [alias, readStateInstances(orgPaths(loaded, alias).stateFile, legacy.get(alias))]));
 
   const bt = await readBraintrust(config, snapshot, aliases, env, options.httpLog, log);
   const desired = computeDesiredState(config, snapshot, { projects: bt.projects });
@@ -121,6 +122,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       removalReasons: reasons[org.alias],
       groupMembersInState,
       membersInState: membersInState(state),
+      legacy: legacy.get(org.alias),
       statePath: relative(stackDir, paths.stateFile),
       settings: {
         shards: config.terraform.shards_per_kind,

@@ -140,20 +140,14 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
     }
     switch (c.kind) {
       case "members": {
-        // One instance per bucket of members: invited are those not in the members last applied,
-        // leaving are those last applied and no longer there.
-        const after: string[] = c.action === "delete" ? [] : (c.after?.members ?? []);
-        const settled: string[] = c.action === "delete" ? (c.before?.members ?? []) : (c.after?.previous ?? []);
-        const had = new Set(settled);
-        const keeps = new Set(after);
-        for (const email of after) {
-          if (had.has(email)) continue;
+        // One instance per bucket of members: the people invited and leaving are its lists' difference.
+        const { joining, leaving: gone } = listChange(c);
+        for (const email of joining) {
           r.users.invite.push(email);
           const oktaId = c.after?.okta_ids?.[email];
           if (typeof oktaId === "string") arriving.set(oktaId, email);
         }
-        for (const email of settled) {
-          if (keeps.has(email)) continue;
+        for (const email of gone) {
           const oktaId = c.before?.okta_ids?.[email];
           if (typeof oktaId === "string") leaving.set(oktaId, email);
           if (reasons[email]) r.users.reasons[email] = reasons[email];
@@ -188,18 +182,10 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
         else (policy.acls.enabled && created("acl", c.key) ? r.grants.remove : r.grants.retain).push(c.key);
         break;
       case "group_members": {
-        // One instance per group: the memberships it adds and takes out are the difference of its lists.
-        const before: string[] = c.action === "create" ? [] : (c.before?.members ?? []);
-        const after: string[] = c.action === "delete" ? [] : (c.after?.members ?? []);
-        // What was there: the list last applied, which a new list carries as `previous`.
-        const had = new Set<string>(c.action === "delete" ? before : (c.after?.previous ?? before));
-        const keeps = new Set(after);
-        const leaving = c.action === "delete" ? before : ((c.after?.previous ?? []) as string[]).filter((e) => !keeps.has(e));
-        for (const email of after) if (!had.has(email)) r.memberships.add.push(membership(`${c.key}/${email}`));
-        for (const email of leaving) {
-          const m = membership(`${c.key}/${email}`);
-          (isProtected(policy, email) ? r.memberships.protected : r.memberships.remove).push(m);
-        }
+        // One instance per group: the memberships it adds and takes out are its lists' difference.
+        const { joining, leaving: gone } = listChange(c);
+        for (const email of joining) r.memberships.add.push(membership(`${c.key}/${email}`));
+        for (const email of gone) (isProtected(policy, email) ? r.memberships.protected : r.memberships.remove).push(membership(`${c.key}/${email}`));
         break;
       }
       case "group_member_eviction":
@@ -221,6 +207,20 @@ export function buildOrgReport(input: OrgPlanInput): OrgPlanReport {
   const removals =
     r.users.remove.length + r.groups.delete.length + r.memberships.remove.length + r.memberships.evict.length + r.roles.delete.length + r.grants.remove.length;
   return { ...r, removals, instances, has_changes: changes.length > 0 || otherChanges > 0 };
+}
+
+/**
+ * What an instance holding a list (a bucket of members, a group's members) changes: who joins and
+ * who leaves, against the list last applied (which a new or replacing instance carries as
+ * `previous`; a dropped instance takes its whole list away).
+ */
+export function listChange(c: PlannedChange): { joining: string[]; leaving: string[] } {
+  if (c.action === "delete") return { joining: [], leaving: [...(c.before?.members ?? [])] };
+  const after: string[] = c.after?.members ?? [];
+  const settled: string[] = c.after?.previous ?? [];
+  const had = new Set(settled);
+  const keeps = new Set(after);
+  return { joining: after.filter((e) => !had.has(e)), leaving: settled.filter((e) => !keeps.has(e)) };
 }
 
 /** `ml-team#1a2b3c4d` -> `ml-team`: a settings instance is keyed by name and a hash of its settings. */

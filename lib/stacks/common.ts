@@ -11,3 +11,12 @@ export interface HandlerSettings {
   readonly target: Target;
   readonly handlerCommand: string;
 }
+
+/**
+ * Whether an instance already in state sits in `block`: what a block's literal environment may say
+ * about its instances (a destroy provisioner can read nothing else).
+ */
+export function placedIn(settings: HandlerSettings, kind: string, block: string): (key: string) => boolean {
+  const placed = settings.placements?.get(kind);
+  return (key) => placed?.get(key) === block;
+}

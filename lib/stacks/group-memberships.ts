@@ -1,7 +1,7 @@
 import type { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { ENV, membershipKey, type EvictionSpec, type GroupMembersSpec, type InviteFollowupSpec } from "../../providers/braintrust/contract";
-import type { HandlerSettings } from "./common";
+import { placedIn, type HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
 
 export interface GroupMembershipsProps {
@@ -37,8 +37,7 @@ export class GroupMemberships extends Construct {
       dependsOn: props.dependsOn,
       // A destroy provisioner cannot tell a replacement from a removal; synth can, per block.
       blockEnvironment: (block) => {
-        const placed = props.settings.placements?.get("group_members");
-        const here = [...props.superseded].filter((group) => placed?.get(group) === block);
+        const here = [...props.superseded].filter(placedIn(props.settings, "group_members", block));
         return here.length ? { [ENV.superseded]: JSON.stringify(here) } : undefined;
       },
     });

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ENV, type MembersSpec } from "../../providers/braintrust/contract";
-import type { HandlerSettings } from "./common";
+import { placedIn, type HandlerSettings } from "./common";
 import { HandlerInstances } from "./handler-instances";
 
 export interface OrgMembersProps {
@@ -29,8 +29,7 @@ export class OrgMembers extends Construct {
       // Literals per block (a destroy provisioner may not read locals): the buckets of this block
       // being replaced, and why their leavers leave.
       blockEnvironment: (block) => {
-        const placed = props.settings.placements?.get("members");
-        const here = (bucket: string) => placed?.get(bucket) === block;
+        const here = placedIn(props.settings, "members", block);
         const superseded = [...props.superseded].filter(here);
         const reasons = Object.assign({}, ...[...props.removalReasons].filter(([bucket]) => here(bucket)).map(([, r]) => r));
         return {

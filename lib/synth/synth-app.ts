@@ -6,7 +6,7 @@ import { readPending } from "../../providers/braintrust/pending";
 import type { LoadedConfig } from "../config/load-config";
 import type { SyncConfig } from "../config/schema";
 import type { HttpLog } from "../log/structured-log";
-import { computeDesiredState, evictionsFor, identityField, needsProjects, removalReasons, type DesiredState, type RemovalReason } from "../model/desired-state";
+import { computeDesiredState, evictionsFor, identityField, nameGroups, needsProjects, removalReasons, type DesiredState, type RemovalReason } from "../model/desired-state";
 import { baseUrlOf } from "../http/base-url";
 import { OktaClient, type OktaUser } from "../okta/okta-client";
 import { MembershipCache } from "../okta/membership-cache";
@@ -149,15 +149,15 @@ function membersInState(state: ReadonlyMap<string, ReadonlyMap<string, StateInst
  * projects, and the members of authoritative groups (to find people added by hand).
  */
 async function readBraintrust(config: SyncConfig, snapshot: OktaSnapshot, aliases: string[], env: NodeJS.ProcessEnv, httpLog: HttpLog | undefined, log: (line: string) => void) {
-  // Which groups are authoritative does not depend on projects: a first pass without them says.
-  const withoutProjects = computeDesiredState(config, snapshot, { projects: Object.fromEntries(aliases.map((a) => [a, []])) });
+  // Which groups are authoritative comes from the group mappings alone (no projects needed).
+  const named = nameGroups(config, snapshot, aliases);
   const out = { projects: {} as Record<string, { id: string; name: string }[]>, groupMembers: {} as Record<string, Record<string, string[]>>, calls: 0 };
-  for (const org of withoutProjects.orgs) {
-    const authoritative = org.groups.filter((g) => g.membership === "authoritative").map((g) => g.name);
-    const read = await readBraintrustOrg(config, org.alias, env, { projects: needsProjects(config, org.alias), groups: authoritative }, httpLog, log);
+  for (const alias of aliases) {
+    const authoritative = [...named.get(alias)!].filter(([, g]) => g.membership === "authoritative").map(([name]) => name);
+    const read = await readBraintrustOrg(config, alias, env, { projects: needsProjects(config, alias), groups: authoritative }, httpLog, log);
     out.calls += read.calls;
-    if (read.projects) out.projects[org.alias] = read.projects;
-    if (read.groupMembers) out.groupMembers[org.alias] = read.groupMembers;
+    if (read.projects) out.projects[alias] = read.projects;
+    if (read.groupMembers) out.groupMembers[alias] = read.groupMembers;
   }
   return out;
 }

@@ -48,7 +48,7 @@ sync_rules:
     expect(braintrustGroupName(mapping, "xteam-a-admins")).toBe("okta-xteam-a-admins");
   });
 
-  it("the original tool's {group.name} placeholder works too", () => {
+  it("the original tool's {group.name} placeholder names a group as {name} does", () => {
     const c = cfg(`
 sync_rules:
   users: { mappings: [{ okta_filter: x, braintrust_orgs: [a] }] }
